@@ -1,0 +1,68 @@
+//! Sign-in, sign-out, the signed-in user and password change.
+
+use crate::domain::{AppError, Role};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use server_fn::codec::Json;
+
+/// The signed-in user as the client sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub roles: Vec<Role>,
+    pub must_change_password: bool,
+}
+
+impl Me {
+    pub fn is_admin(&self) -> bool {
+        crate::domain::roles::is_admin(&self.roles)
+    }
+}
+
+/// Signs in and sets the session cookie.
+#[server(endpoint = "sign_in", input = Json)]
+pub async fn sign_in(username: String, password: String) -> Result<Me, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    let result = api.accounts.sign_in(&api.meta, username, password).await;
+    context::finish(result.map(|(me, cookie)| {
+        context::set_cookie(cookie);
+        me
+    }))
+}
+
+/// Deletes the current session and clears the cookie.
+#[server(endpoint = "sign_out", input = Json)]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    let result = api.accounts.sign_out(&api.meta).await;
+    context::finish(result.map(context::set_cookie))
+}
+
+/// The signed-in user, or `None`.
+#[server(endpoint = "current_user", input = Json)]
+pub async fn current_user() -> Result<Option<Me>, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    context::finish(api.accounts.current_user(&api.meta).await)
+}
+
+/// Changes the signed-in user's password and signs out their other sessions.
+#[server(endpoint = "change_password", input = Json)]
+pub async fn change_password(
+    current: String,
+    new_password: String,
+    confirmation: String,
+) -> Result<(), AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    let result = api
+        .accounts
+        .change_password(&api.meta, current, new_password, confirmation)
+        .await;
+    context::finish(result)
+}

@@ -1,0 +1,95 @@
+//! Errors and notices shown in place. An error takes focus when it appears so keyboard and
+//! screen-reader users meet it at once.
+
+use crate::domain::{AppError, FieldProblem, PasswordProblem, UsernameProblem};
+use crate::i18n::{fill, k};
+use crate::state::I18n;
+use leptos::html;
+use leptos::prelude::*;
+
+/// The words a user sees for an error, in the chosen language.
+pub fn error_text(i18n: I18n, error: &AppError) -> String {
+    match error {
+        AppError::InvalidCredentials => i18n.t(k::ERROR_INVALID_CREDENTIALS).into(),
+        AppError::AccountLocked { until } => fill(
+            i18n.t(k::ERROR_ACCOUNT_LOCKED),
+            &[("until", &local_time(i18n, *until))],
+        ),
+        AppError::Throttled { retry_after_secs } => fill(
+            i18n.t(k::ERROR_THROTTLED),
+            &[("seconds", &retry_after_secs.to_string())],
+        ),
+        AppError::NotSignedIn => i18n.t(k::ERROR_NOT_SIGNED_IN).into(),
+        AppError::Forbidden => i18n.t(k::ERROR_FORBIDDEN).into(),
+        AppError::PasswordChangeRequired => i18n.t(k::ERROR_PASSWORD_CHANGE_REQUIRED).into(),
+        AppError::CurrentPasswordIncorrect => i18n.t(k::ERROR_CURRENT_PASSWORD_INCORRECT).into(),
+        AppError::Invalid { problem, .. } => problem_text(i18n, *problem),
+        AppError::BadRequest(_) => i18n.t(k::ERROR_BAD_REQUEST).into(),
+        AppError::CrossSite => i18n.t(k::ERROR_CROSS_SITE).into(),
+        AppError::NotFound => i18n.t(k::ERROR_NOT_FOUND).into(),
+        AppError::Internal { request_id } => fill(i18n.t(k::ERROR_INTERNAL), &[("id", request_id)]),
+        AppError::Network => i18n.t(k::ERROR_NETWORK).into(),
+    }
+}
+
+/// The words for a field problem.
+pub fn problem_text(i18n: I18n, problem: FieldProblem) -> String {
+    match problem {
+        FieldProblem::Required => i18n.t(k::PROBLEM_REQUIRED).into(),
+        FieldProblem::TooLong => i18n.t(k::PROBLEM_TOO_LONG).into(),
+        FieldProblem::Username(p) => i18n
+            .t(match p {
+                UsernameProblem::Empty => k::PROBLEM_USERNAME_EMPTY,
+                UsernameProblem::TooLong => k::PROBLEM_USERNAME_TOO_LONG,
+                UsernameProblem::ControlCharacter => k::PROBLEM_USERNAME_CONTROL,
+                UsernameProblem::Whitespace => k::PROBLEM_USERNAME_WHITESPACE,
+            })
+            .into(),
+        FieldProblem::Password(p) => match p {
+            PasswordProblem::TooShort { min } => fill(
+                i18n.t(k::PROBLEM_PASSWORD_TOO_SHORT),
+                &[("min", &min.to_string())],
+            ),
+            PasswordProblem::TooLong { max } => fill(
+                i18n.t(k::PROBLEM_PASSWORD_TOO_LONG),
+                &[("max", &max.to_string())],
+            ),
+            PasswordProblem::Mismatch => i18n.t(k::PROBLEM_PASSWORD_MISMATCH).into(),
+        },
+    }
+}
+
+fn local_time(i18n: I18n, unix_secs: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix_secs as f64 * 1000.0));
+    date.to_locale_string(i18n.locale().tag(), &wasm_bindgen::JsValue::UNDEFINED)
+        .as_string()
+        .unwrap_or_default()
+}
+
+/// An error box that appears when `message` is `Some` and moves focus to itself.
+#[component]
+pub fn ErrorAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    let node = NodeRef::<html::Div>::new();
+    Effect::new(move |_| {
+        if message.get().is_some() {
+            if let Some(el) = node.get() {
+                let _ = el.focus();
+            }
+        }
+    });
+    view! {
+        <div class="alert error" role="alert" tabindex="-1" node_ref=node hidden=move || message.get().is_none()>
+            {move || message.get().unwrap_or_default()}
+        </div>
+    }
+}
+
+/// A polite status message, for success.
+#[component]
+pub fn Notice(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <div class="alert success" role="status" hidden=move || message.get().is_none()>
+            {move || message.get().unwrap_or_default()}
+        </div>
+    }
+}

@@ -1,0 +1,9 @@
+//! Building blocks the pages share.
+
+mod alert;
+mod field;
+mod header;
+
+pub use alert::{error_text, problem_text, ErrorAlert, Notice};
+pub use field::{SubmitButton, TextField};
+pub use header::Header;

@@ -1,0 +1,120 @@
+//! The one error type that crosses the wire. Each variant maps to an HTTP status and to a
+//! translated message in the client; none carries a secret or says whether an account exists.
+
+use super::{PasswordProblem, UsernameProblem};
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// What is wrong with one form field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FieldProblem {
+    Username(UsernameProblem),
+    Password(PasswordProblem),
+    Required,
+    TooLong,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Same for unknown users, wrong passwords and disabled accounts.
+    #[error("username or password is incorrect")]
+    InvalidCredentials,
+    /// The account is locked after too many failed sign-ins; `until` is unix seconds.
+    #[error("account locked")]
+    AccountLocked { until: i64 },
+    /// Too many attempts from this address; try again after this many seconds.
+    #[error("too many attempts")]
+    Throttled { retry_after_secs: u64 },
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("forbidden")]
+    Forbidden,
+    /// The user must change their password before anything else.
+    #[error("password change required")]
+    PasswordChangeRequired,
+    #[error("current password is incorrect")]
+    CurrentPasswordIncorrect,
+    /// A field failed validation; `field` names the form field.
+    #[error("invalid {field}")]
+    Invalid {
+        field: String,
+        problem: FieldProblem,
+    },
+    /// The request could not be read (malformed payload, wrong origin, unknown function).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// A request from another site was refused.
+    #[error("cross-site request refused")]
+    CrossSite,
+    #[error("not found")]
+    NotFound,
+    /// Something failed on the server; the id finds it in the logs.
+    #[error("internal error {request_id}")]
+    Internal { request_id: String },
+    /// The client could not reach the server or read its answer.
+    #[error("network error")]
+    Network,
+}
+
+impl AppError {
+    pub fn invalid(field: &str, problem: FieldProblem) -> Self {
+        Self::Invalid {
+            field: field.to_owned(),
+            problem,
+        }
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::InvalidCredentials | Self::NotSignedIn | Self::CurrentPasswordIncorrect => 401,
+            Self::AccountLocked { .. } => 423,
+            Self::Throttled { .. } => 429,
+            Self::Forbidden | Self::PasswordChangeRequired | Self::CrossSite => 403,
+            Self::Invalid { .. } => 422,
+            Self::BadRequest(_) => 400,
+            Self::NotFound => 404,
+            Self::Internal { .. } => 500,
+            Self::Network => 502,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => {
+                let error = Self::BadRequest(message);
+                #[cfg(feature = "ssr")]
+                crate::api::context::set_status(&error);
+                error
+            }
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => Self::Network,
+            other => Self::BadRequest(other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_round_trip_as_json() {
+        let error = AppError::AccountLocked {
+            until: 1_700_000_000,
+        };
+        let json = serde_json::to_string(&error).unwrap();
+        assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), error);
+    }
+
+    #[test]
+    fn sign_in_failures_share_one_status() {
+        assert_eq!(AppError::InvalidCredentials.status(), 401);
+        assert_eq!(AppError::Forbidden.status(), 403);
+        assert_eq!(AppError::BadRequest("x".into()).status(), 400);
+    }
+}

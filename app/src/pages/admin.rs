@@ -1,0 +1,112 @@
+//! `/admin`: the admin area. For now the users list with search and paging.
+
+use super::{Loading, PageTitle};
+use crate::api::{list_users, UserPage};
+use crate::components::{error_text, ErrorAlert};
+use crate::i18n::{fill, k};
+use crate::state::{use_i18n, use_session};
+use leptos::prelude::*;
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let allowed = move || session.me.get().is_some_and(|me| me.is_admin());
+    view! {
+        <Show when=allowed fallback=move || view! {
+            <section class="card">
+                <PageTitle key=k::FORBIDDEN_TITLE/>
+                <p>{move || i18n.t(k::FORBIDDEN_BODY)}</p>
+            </section>
+        }>
+            <UsersList/>
+        </Show>
+    }
+}
+
+#[component]
+fn UsersList() -> impl IntoView {
+    let i18n = use_i18n();
+    let typed = RwSignal::new(String::new());
+    let search = RwSignal::new(String::new());
+    let page = RwSignal::new(0u32);
+    let users = LocalResource::new(move || {
+        let (search, page) = (search.get(), page.get());
+        async move { list_users(search, page).await }
+    });
+    let on_search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        page.set(0);
+        search.set(typed.get_untracked());
+    };
+    view! {
+        <section class="card wide">
+            <PageTitle key=k::ADMIN_USERS_TITLE/>
+            <form role="search" class="inline" on:submit=on_search>
+                <label for="user-search">{move || i18n.t(k::ADMIN_SEARCH_LABEL)}</label>
+                <input id="user-search" type="search" bind:value=typed/>
+                <button type="submit">{move || i18n.t(k::ADMIN_SEARCH_SUBMIT)}</button>
+            </form>
+            {move || match users.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(e)) => view! { <ErrorAlert message=Signal::derive(move || Some(error_text(i18n, &e)))/> }.into_any(),
+                Some(Ok(result)) => view! { <UsersTable result page/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn UsersTable(result: UserPage, page: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let count = result.page_count();
+    let current = result.page;
+    let total = result.total.to_string();
+    let empty = result.rows.is_empty();
+    let rows = result
+        .rows
+        .into_iter()
+        .map(|user| {
+            let status = user.status;
+            view! {
+                <tr>
+                    <td>{user.username}</td>
+                    <td>{user.display_name}</td>
+                    <td>{user.email.unwrap_or_default()}</td>
+                    <td>{user.groups.join(", ")}</td>
+                    <td>{move || i18n.t(match status {
+                        crate::api::AccountStatus::Enabled => k::STATUS_ENABLED,
+                        crate::api::AccountStatus::Disabled => k::STATUS_DISABLED,
+                        crate::api::AccountStatus::Locked => k::STATUS_LOCKED,
+                    })}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <p role="status" class="result-count">{move || fill(i18n.t(k::ADMIN_USERS_COUNT), &[("count", &total)])}</p>
+        {empty.then(|| view! { <p>{move || i18n.t(k::ADMIN_USERS_NONE)}</p> })}
+        <table class="users">
+            <caption class="visually-hidden">{move || i18n.t(k::ADMIN_USERS_TITLE)}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{move || i18n.t(k::FIELD_USERNAME)}</th>
+                    <th scope="col">{move || i18n.t(k::ACCOUNT_DISPLAY_NAME)}</th>
+                    <th scope="col">{move || i18n.t(k::ACCOUNT_EMAIL)}</th>
+                    <th scope="col">{move || i18n.t(k::ADMIN_GROUPS)}</th>
+                    <th scope="col">{move || i18n.t(k::ADMIN_STATUS)}</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+        <nav class="pager" aria-label=move || i18n.t(k::ADMIN_PAGER_LABEL)>
+            <button type="button" disabled=current == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
+                {move || i18n.t(k::ADMIN_PREVIOUS)}
+            </button>
+            <span>{move || fill(i18n.t(k::ADMIN_PAGE_OF), &[("page", &(current + 1).to_string()), ("count", &count.to_string())])}</span>
+            <button type="button" disabled=current + 1 >= count on:click=move |_| page.update(|p| *p += 1)>
+                {move || i18n.t(k::ADMIN_NEXT)}
+            </button>
+        </nav>
+    }
+}

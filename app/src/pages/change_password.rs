@@ -1,0 +1,90 @@
+//! `/account/password`: change a known password. Also where `must_change_password` sends
+//! a user before anything else.
+
+use super::PageTitle;
+use crate::api::change_password;
+use crate::components::{error_text, problem_text, ErrorAlert, Notice, SubmitButton, TextField};
+use crate::domain::password_rules::check_new_password;
+use crate::domain::{FieldProblem, PasswordProblem};
+use crate::i18n::k;
+use crate::state::{use_i18n, use_session};
+use leptos::prelude::*;
+
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let current = RwSignal::new(String::new());
+    let new_password = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    let done = RwSignal::new(None::<String>);
+
+    // Live feedback from the same rule the server runs; a mismatch is only reported
+    // once the confirmation has been typed.
+    let new_problem = Signal::derive(move || {
+        let password = new_password.get();
+        if password.is_empty() {
+            return None;
+        }
+        match check_new_password(&password, &password) {
+            Err(p) => Some(problem_text(i18n, FieldProblem::Password(p))),
+            Ok(()) => None,
+        }
+    });
+    let confirm_problem = Signal::derive(move || {
+        let (password, confirm) = (new_password.get(), confirmation.get());
+        (!confirm.is_empty() && password != confirm)
+            .then(|| problem_text(i18n, FieldProblem::Password(PasswordProblem::Mismatch)))
+    });
+
+    let action = Action::new_local(|(c, n, r): &(String, String, String)| {
+        let (c, n, r) = (c.clone(), n.clone(), r.clone());
+        async move { change_password(c, n, r).await }
+    });
+    let busy = action.pending();
+    let error = Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| error_text(i18n, &e))
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            for field in [current, new_password, confirmation] {
+                field.set(String::new());
+            }
+            session.me.update(|me| {
+                if let Some(me) = me {
+                    me.must_change_password = false;
+                }
+            });
+            done.set(Some(i18n.t(k::CHANGE_PASSWORD_DONE).to_owned()));
+        }
+    });
+    let must_change = move || session.me.get().is_some_and(|me| me.must_change_password);
+
+    view! {
+        <section class="card narrow">
+            <PageTitle key=k::CHANGE_PASSWORD_TITLE/>
+            <Show when=must_change>
+                <p class="alert info">{move || i18n.t(k::CHANGE_PASSWORD_REQUIRED)}</p>
+            </Show>
+            <ErrorAlert message=error/>
+            <Notice message=done/>
+            <form novalidate on:submit=move |ev| {
+                ev.prevent_default();
+                done.set(None);
+                action.dispatch((current.get_untracked(), new_password.get_untracked(), confirmation.get_untracked()));
+            }>
+                <TextField id="current-password" label=k::FIELD_CURRENT_PASSWORD value=current kind="password"
+                    autocomplete="current-password" required=true/>
+                <TextField id="new-password" label=k::FIELD_NEW_PASSWORD value=new_password kind="password"
+                    autocomplete="new-password" problem=new_problem required=true/>
+                <TextField id="confirm-password" label=k::FIELD_CONFIRM_PASSWORD value=confirmation kind="password"
+                    autocomplete="new-password" problem=confirm_problem required=true/>
+                <SubmitButton label=k::CHANGE_PASSWORD_SUBMIT busy_label=k::CHANGE_PASSWORD_BUSY busy=busy/>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,86 @@
+//! The app's routes and the rules that send a user to the right one.
+
+mod account;
+mod admin;
+mod change_password;
+mod not_found;
+mod sign_in;
+
+use crate::components::Header;
+use crate::i18n::k;
+use crate::state::{use_i18n, I18n, Session};
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::path;
+
+/// Paths a signed-out visitor may not see.
+fn needs_session(path: &str) -> bool {
+    path.starts_with("/account") || path.starts_with("/admin")
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = I18n::provide();
+    Session::provide();
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">{move || i18n.t(k::SKIP_TO_CONTENT)}</a>
+            <Header/>
+            <Guard/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=not_found::NotFound>
+                    <Route path=path!("/") view=sign_in::SignInPage/>
+                    <Route path=path!("/account") view=account::AccountPage/>
+                    <Route path=path!("/account/password") view=change_password::ChangePasswordPage/>
+                    <Route path=path!("/admin") view=admin::AdminPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Sends signed-out visitors to sign-in and users who must change their password to the
+/// change-password page before anything else. The server enforces both as well.
+#[component]
+fn Guard() -> impl IntoView {
+    let session = crate::state::use_session();
+    let location = use_location();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if !session.loaded.get() {
+            return;
+        }
+        let path = location.pathname.get();
+        match session.me.get() {
+            None if needs_session(&path) => navigate("/", Default::default()),
+            Some(me) if me.must_change_password && path != "/account/password" => {
+                navigate("/account/password", Default::default())
+            }
+            _ => {}
+        }
+    });
+}
+
+/// A page heading that takes focus when the page opens, for screen-reader users.
+#[component]
+fn PageTitle(key: crate::i18n::Key) -> impl IntoView {
+    let i18n = use_i18n();
+    Effect::new(move |_| {
+        let title = format!("{} · sspr", i18n.t(key));
+        document().set_title(&title);
+    });
+    view! { <h1>{move || i18n.t(key)}</h1> }
+}
+
+/// Shown while the session is still loading.
+#[component]
+fn Loading() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="loading" role="status" aria-live="polite">
+            <span class="spinner" aria-hidden="true"></span>
+            {move || i18n.t(k::LOADING)}
+        </p>
+    }
+}

@@ -1,0 +1,80 @@
+//! `/`: sign in with username and password.
+
+use super::PageTitle;
+use crate::api::sign_in;
+use crate::components::{error_text, ErrorAlert, SubmitButton, TextField};
+use crate::domain::{FieldProblem, Username};
+use crate::i18n::k;
+use crate::state::{use_i18n, use_session};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let username_problem = RwSignal::new(None::<String>);
+
+    let action = Action::new_local(|(name, secret): &(String, String)| {
+        let (name, secret) = (name.clone(), secret.clone());
+        async move { sign_in(name, secret).await }
+    });
+    let busy = action.pending();
+    let error = Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| error_text(i18n, &e))
+    });
+
+    // A signed-in visitor has nothing to do here.
+    Effect::new(move |_| {
+        if let Some(me) = session.me.get() {
+            let to = if me.must_change_password {
+                "/account/password"
+            } else {
+                "/account"
+            };
+            navigate(to, Default::default());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(me)) = action.value().get() {
+            password.set(String::new());
+            session.me.set(Some(me));
+        }
+    });
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match Username::parse(&username.get_untracked()) {
+            Err(problem) => {
+                let text = crate::components::problem_text(i18n, FieldProblem::Username(problem));
+                username_problem.set(Some(text));
+            }
+            Ok(name) => {
+                username_problem.set(None);
+                action.dispatch_local((name.to_string(), password.get_untracked()));
+            }
+        }
+    };
+
+    view! {
+        <section class="card narrow">
+            <PageTitle key=k::SIGN_IN_TITLE/>
+            <p class="lead">{move || i18n.t(k::SIGN_IN_LEAD)}</p>
+            <ErrorAlert message=error/>
+            <form on:submit=on_submit novalidate>
+                <TextField id="username" label=k::FIELD_USERNAME value=username autocomplete="username"
+                    problem=username_problem required=true/>
+                <TextField id="password" label=k::FIELD_PASSWORD value=password kind="password"
+                    autocomplete="current-password" required=true/>
+                <SubmitButton label=k::SIGN_IN_SUBMIT busy_label=k::SIGN_IN_BUSY busy=busy/>
+            </form>
+        </section>
+    }
+}

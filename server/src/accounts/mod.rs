@@ -1,0 +1,11 @@
+//! User accounts: canonical names, storage, sign-in with lockout, password change and the
+//! admin users list.
+
+mod canonical;
+mod lockout;
+mod service;
+pub mod store;
+
+pub use canonical::canonical_username;
+pub use lockout::Lockout;
+pub use service::SqlAccounts;

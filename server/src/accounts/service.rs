@@ -1,0 +1,306 @@
+//! The account workflows behind the server functions: sign-in with lockout and
+//! throttling, sign-out, the current user, password change and the admin users list.
+
+use super::store::{self, UserRecord};
+use super::Lockout;
+use crate::clock::SharedClock;
+use crate::error::OrInternal;
+use crate::passwords::PasswordHasher;
+use crate::sessions::{ActiveSession, Sessions};
+use crate::throttle::Throttle;
+use app::api::context::{AccountService, RequestMeta, SetCookie};
+use app::api::{Me, UserPage, USERS_PAGE_SIZE};
+use app::domain::password_rules::{check_new_password, MAX_PASSWORD_CHARS};
+use app::domain::{AppError, FieldProblem, Role, Username};
+use sqlx::SqlitePool;
+use std::sync::Arc;
+
+pub struct SqlAccounts {
+    pub pool: SqlitePool,
+    pub clock: SharedClock,
+    pub hasher: Arc<PasswordHasher>,
+    pub sessions: Arc<Sessions>,
+    pub sign_in_throttle: Throttle,
+    pub lockout: Lockout,
+}
+
+/// Who is calling, as established from their session.
+pub struct Caller {
+    pub session: ActiveSession,
+    pub user: UserRecord,
+    pub roles: Vec<Role>,
+}
+
+fn outcome(name: &'static str) {
+    metrics::counter!("sspr_sign_in_total", "outcome" => name).increment(1);
+}
+
+impl SqlAccounts {
+    /// The signed-in caller, or `NotSignedIn`.
+    pub async fn caller(&self, meta: &RequestMeta) -> Result<Caller, AppError> {
+        let rid = meta.request_id.as_str();
+        let token = meta.session_token.as_deref().ok_or(AppError::NotSignedIn)?;
+        let session = self
+            .sessions
+            .resolve(token)
+            .await
+            .or_internal(rid)?
+            .ok_or(AppError::NotSignedIn)?;
+        let user = store::find_by_id(&self.pool, session.user_id)
+            .await
+            .or_internal(rid)?
+            .filter(|u| u.status != "disabled")
+            .ok_or(AppError::NotSignedIn)?;
+        let roles = store::roles(&self.pool, user.id).await.or_internal(rid)?;
+        Ok(Caller {
+            session,
+            user,
+            roles,
+        })
+    }
+
+    /// The caller, if they hold one of `allowed` and need not change their password first.
+    pub async fn require(&self, meta: &RequestMeta, allowed: &[Role]) -> Result<Caller, AppError> {
+        let caller = self.caller(meta).await?;
+        if caller.user.must_change_password {
+            return Err(AppError::PasswordChangeRequired);
+        }
+        if !caller.roles.iter().any(|r| allowed.contains(r)) {
+            tracing::warn!(request_id = %meta.request_id, user_id = caller.user.id, "role check refused");
+            return Err(AppError::Forbidden);
+        }
+        Ok(caller)
+    }
+
+    fn me(user: UserRecord, roles: Vec<Role>) -> Me {
+        Me {
+            username: user.username,
+            display_name: user.display_name,
+            email: user.email,
+            phone: user.phone,
+            roles,
+            must_change_password: user.must_change_password,
+        }
+    }
+
+    /// Checks the password for a known account; counts and locks on failure.
+    async fn check_password(
+        &self,
+        meta: &RequestMeta,
+        user: &UserRecord,
+        password: &str,
+    ) -> Result<(), AppError> {
+        let rid = meta.request_id.as_str();
+        let now = self.clock.now();
+        let Some(stored) = store::password_hash(&self.pool, user.id)
+            .await
+            .or_internal(rid)?
+        else {
+            self.hasher.verify_dummy(password).await;
+            return Err(AppError::InvalidCredentials);
+        };
+        let verified = self
+            .hasher
+            .verify(password, &stored)
+            .await
+            .or_internal(rid)?;
+        if !verified.matches {
+            if user.status == "disabled" {
+                return Err(AppError::InvalidCredentials);
+            }
+            let failures = store::record_failure(&self.pool, user.id, now)
+                .await
+                .or_internal(rid)?;
+            if let Some(until) = self.lockout.lock_until(failures, now) {
+                store::lock(&self.pool, user.id, until, now)
+                    .await
+                    .or_internal(rid)?;
+                tracing::info!(request_id = %meta.request_id, user_id = user.id, "account locked after failed sign-ins");
+                return Err(AppError::AccountLocked { until });
+            }
+            return Err(AppError::InvalidCredentials);
+        }
+        if verified.needs_rehash {
+            let phc = self.hasher.hash(password).await.or_internal(rid)?;
+            let mut conn = self.pool.acquire().await.or_internal(rid)?;
+            store::set_password(&mut conn, user.id, &phc, self.hasher.params(), now)
+                .await
+                .or_internal(rid)?;
+        }
+        Ok(())
+    }
+
+    async fn sign_in_inner(
+        &self,
+        meta: &RequestMeta,
+        username: String,
+        password: String,
+    ) -> Result<(Me, SetCookie), AppError> {
+        let rid = meta.request_id.as_str();
+        if let Err(retry_after_secs) = self.sign_in_throttle.hit(meta.ip) {
+            return Err(AppError::Throttled { retry_after_secs });
+        }
+        let name = Username::parse(&username)
+            .map_err(|p| AppError::invalid("username", FieldProblem::Username(p)))?;
+        // Over-long input is refused before any hashing, and the same way for everyone.
+        if password.len() > MAX_PASSWORD_CHARS * 4 {
+            return Err(AppError::InvalidCredentials);
+        }
+        let now = self.clock.now();
+        let Some(mut user) = store::find_by_name(&self.pool, &name)
+            .await
+            .or_internal(rid)?
+        else {
+            self.hasher.verify_dummy(&password).await;
+            return Err(AppError::InvalidCredentials);
+        };
+        if user.status == "locked" && user.locked_until.is_some_and(|until| until <= now) {
+            store::unlock_if_expired(&self.pool, user.id, now)
+                .await
+                .or_internal(rid)?;
+            user = store::find_by_id(&self.pool, user.id)
+                .await
+                .or_internal(rid)?
+                .ok_or(AppError::InvalidCredentials)?;
+        }
+        if user.status == "locked" {
+            self.hasher.verify_dummy(&password).await;
+            return Err(match user.locked_until {
+                Some(until) => AppError::AccountLocked { until },
+                None => AppError::InvalidCredentials,
+            });
+        }
+        self.check_password(meta, &user, &password).await?;
+        if user.status != "enabled" {
+            return Err(AppError::InvalidCredentials);
+        }
+        store::record_success(&self.pool, user.id, now)
+            .await
+            .or_internal(rid)?;
+        let cookie = self
+            .sessions
+            .create(user.id, meta.ip, &meta.user_agent)
+            .await
+            .or_internal(rid)?;
+        let roles = store::roles(&self.pool, user.id).await.or_internal(rid)?;
+        tracing::info!(request_id = %meta.request_id, user_id = user.id, "signed in");
+        Ok((Self::me(user, roles), cookie))
+    }
+}
+
+#[async_trait::async_trait]
+impl AccountService for SqlAccounts {
+    async fn sign_in(
+        &self,
+        meta: &RequestMeta,
+        username: String,
+        password: String,
+    ) -> Result<(Me, SetCookie), AppError> {
+        let result = self.sign_in_inner(meta, username, password).await;
+        outcome(match &result {
+            Ok(_) => "success",
+            Err(AppError::AccountLocked { .. }) => "locked",
+            Err(AppError::Throttled { .. }) => "throttled",
+            Err(AppError::Internal { .. }) => "error",
+            Err(_) => "failure",
+        });
+        result
+    }
+
+    async fn sign_out(&self, meta: &RequestMeta) -> Result<SetCookie, AppError> {
+        if let Some(token) = &meta.session_token {
+            self.sessions
+                .delete(token)
+                .await
+                .or_internal(&meta.request_id)?;
+        }
+        Ok(self.sessions.clear_cookie())
+    }
+
+    async fn current_user(&self, meta: &RequestMeta) -> Result<Option<Me>, AppError> {
+        match self.caller(meta).await {
+            Ok(caller) => Ok(Some(Self::me(caller.user, caller.roles))),
+            Err(AppError::NotSignedIn) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn change_password(
+        &self,
+        meta: &RequestMeta,
+        current: String,
+        new_password: String,
+        confirmation: String,
+    ) -> Result<(), AppError> {
+        let rid = meta.request_id.as_str();
+        let caller = self.caller(meta).await?;
+        if current.is_empty() {
+            return Err(AppError::invalid(
+                "current_password",
+                FieldProblem::Required,
+            ));
+        }
+        check_new_password(&new_password, &confirmation)
+            .map_err(|p| AppError::invalid("new_password", FieldProblem::Password(p)))?;
+        if let Err(retry_after_secs) = self.sign_in_throttle.hit(meta.ip) {
+            return Err(AppError::Throttled { retry_after_secs });
+        }
+        let stored = store::password_hash(&self.pool, caller.user.id)
+            .await
+            .or_internal(rid)?;
+        let matches = match stored {
+            Some(stored) => {
+                self.hasher
+                    .verify(&current, &stored)
+                    .await
+                    .or_internal(rid)?
+                    .matches
+            }
+            None => false,
+        };
+        if !matches {
+            return Err(AppError::CurrentPasswordIncorrect);
+        }
+        let phc = self.hasher.hash(&new_password).await.or_internal(rid)?;
+        let now = self.clock.now();
+        // The new hash, the flag and the revocation of other sessions land together.
+        let mut tx = self.pool.begin().await.or_internal(rid)?;
+        store::set_password(&mut tx, caller.user.id, &phc, self.hasher.params(), now)
+            .await
+            .or_internal(rid)?;
+        store::set_must_change(&mut tx, caller.user.id, false, now)
+            .await
+            .or_internal(rid)?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?")
+            .bind(caller.user.id)
+            .bind(&caller.session.id_hash)
+            .execute(&mut *tx)
+            .await
+            .or_internal(rid)?;
+        tx.commit().await.or_internal(rid)?;
+        tracing::info!(request_id = %meta.request_id, user_id = caller.user.id, "password changed");
+        Ok(())
+    }
+
+    async fn list_users(
+        &self,
+        meta: &RequestMeta,
+        search: String,
+        page: u32,
+    ) -> Result<UserPage, AppError> {
+        self.require(meta, &Role::ALL).await?;
+        if search.chars().count() > 128 {
+            return Err(AppError::invalid("search", FieldProblem::TooLong));
+        }
+        let page = page.min(1_000_000);
+        let (rows, total) = store::search(&self.pool, &search, page, USERS_PAGE_SIZE)
+            .await
+            .or_internal(&meta.request_id)?;
+        Ok(UserPage {
+            rows,
+            total,
+            page,
+            page_size: USERS_PAGE_SIZE,
+        })
+    }
+}

@@ -1,0 +1,423 @@
+//! Configuration: built-in defaults, then `sspr.toml` if present, then `SSPR_...`
+//! environment variables (nested keys joined by `__`, e.g. `SSPR_SESSION__IDLE_MINUTES`).
+//! Every value is checked at start-up; a bad one stops the server with a message naming
+//! the key and the reason.
+
+use crate::accounts::Lockout;
+use crate::passwords::HashingParams;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The file as written by people, before checking.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawConfig {
+    pub bind: String,
+    pub public_base_url: String,
+    pub database_path: String,
+    pub static_dir: String,
+    pub log_level: String,
+    pub log_format: String,
+    pub seed_demo: bool,
+    pub session: RawSession,
+    pub sign_in: RawSignIn,
+    pub password_hashing: RawHashing,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawSession {
+    pub idle_minutes: i64,
+    pub absolute_hours: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawSignIn {
+    pub lockout_threshold: i64,
+    pub lockout_minutes: i64,
+    pub ip_limit: i64,
+    pub ip_window_seconds: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawHashing {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+impl Default for RawConfig {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:3000".into(),
+            public_base_url: "http://127.0.0.1:3000".into(),
+            database_path: "data/sspr.db".into(),
+            static_dir: "dist".into(),
+            log_level: "info".into(),
+            log_format: "text".into(),
+            seed_demo: false,
+            session: RawSession::default(),
+            sign_in: RawSignIn::default(),
+            password_hashing: RawHashing::default(),
+        }
+    }
+}
+
+impl Default for RawSession {
+    fn default() -> Self {
+        Self {
+            idle_minutes: 30,
+            absolute_hours: 8,
+        }
+    }
+}
+
+impl Default for RawSignIn {
+    fn default() -> Self {
+        Self {
+            lockout_threshold: 10,
+            lockout_minutes: 15,
+            ip_limit: 30,
+            ip_window_seconds: 60,
+        }
+    }
+}
+
+impl Default for RawHashing {
+    fn default() -> Self {
+        // OWASP Password Storage Cheat Sheet's argon2id baseline.
+        Self {
+            memory_kib: 19_456,
+            iterations: 2,
+            parallelism: 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    pub idle_secs: i64,
+    pub absolute_secs: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SignInConfig {
+    pub lockout: Lockout,
+    pub ip_limit: u32,
+    pub ip_window_secs: i64,
+}
+
+/// Checked configuration. Only `load` and `RawConfig::check` make one.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    /// Scheme, host and port, without a trailing slash: every link and the Origin check
+    /// use this; the Host header is never trusted.
+    pub public_origin: String,
+    pub secure_cookies: bool,
+    pub database_path: PathBuf,
+    pub static_dir: PathBuf,
+    pub log_level: String,
+    pub log_format: LogFormat,
+    pub seed_demo: bool,
+    pub session: SessionConfig,
+    pub sign_in: SignInConfig,
+    pub hashing: HashingParams,
+}
+
+/// A configuration value that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub key: String,
+    pub reason: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "configuration key `{}`: {}", self.key, self.reason)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn bad(key: &str, reason: impl Into<String>) -> ConfigError {
+    ConfigError {
+        key: key.into(),
+        reason: reason.into(),
+    }
+}
+
+/// Reads defaults, the optional file and the environment. `file` must exist when it was
+/// named explicitly; the default `sspr.toml` may be absent.
+pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+    let mut figment = Figment::from(Serialized::defaults(RawConfig::default()));
+    match file {
+        Some(path) if !path.exists() => {
+            return Err(bad(
+                "--config",
+                format!("file {} does not exist", path.display()),
+            ))
+        }
+        Some(path) => figment = figment.merge(Toml::file(path)),
+        None => figment = figment.merge(Toml::file("sspr.toml")),
+    }
+    figment = figment.merge(Env::prefixed("SSPR_").split("__"));
+    extract(figment)?.check()
+}
+
+fn extract(figment: Figment) -> Result<RawConfig, ConfigError> {
+    figment.extract().map_err(|e| {
+        let key = if e.path.is_empty() {
+            "(file)".to_owned()
+        } else {
+            e.path.join(".")
+        };
+        bad(&key, e.kind.to_string())
+    })
+}
+
+fn in_range(key: &str, value: i64, min: i64, max: i64) -> Result<i64, ConfigError> {
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(bad(
+            key,
+            format!("must be between {min} and {max}, got {value}"),
+        ))
+    }
+}
+
+impl RawConfig {
+    pub fn check(self) -> Result<Config, ConfigError> {
+        let bind = self.bind.parse::<SocketAddr>().map_err(|e| {
+            bad(
+                "bind",
+                format!("`{}` is not an address:port ({e})", self.bind),
+            )
+        })?;
+        let (public_origin, secure_cookies) = check_public_url(&self.public_base_url)?;
+        if self.database_path.trim().is_empty() {
+            return Err(bad("database_path", "must not be empty"));
+        }
+        tracing_subscriber::EnvFilter::try_new(&self.log_level).map_err(|e| {
+            bad(
+                "log_level",
+                format!("`{}` is not a log filter ({e})", self.log_level),
+            )
+        })?;
+        let log_format = match self.log_format.as_str() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => {
+                return Err(bad(
+                    "log_format",
+                    format!("must be \"text\" or \"json\", got \"{other}\""),
+                ))
+            }
+        };
+        let idle = in_range(
+            "session.idle_minutes",
+            self.session.idle_minutes,
+            1,
+            24 * 60,
+        )?;
+        let absolute = in_range(
+            "session.absolute_hours",
+            self.session.absolute_hours,
+            1,
+            24 * 30,
+        )?;
+        if idle > absolute * 60 {
+            return Err(bad(
+                "session.idle_minutes",
+                "must not be longer than session.absolute_hours",
+            ));
+        }
+        let s = &self.sign_in;
+        let lockout = Lockout {
+            threshold: in_range("sign_in.lockout_threshold", s.lockout_threshold, 1, 100)? as u32,
+            duration_secs: in_range("sign_in.lockout_minutes", s.lockout_minutes, 1, 24 * 60)? * 60,
+        };
+        let ip_limit = in_range("sign_in.ip_limit", s.ip_limit, 1, 1_000_000)? as u32;
+        let ip_window_secs = in_range("sign_in.ip_window_seconds", s.ip_window_seconds, 1, 86_400)?;
+        let hashing = HashingParams::check(
+            self.password_hashing.memory_kib,
+            self.password_hashing.iterations,
+            self.password_hashing.parallelism,
+        )
+        .map_err(|reason| bad("password_hashing", reason))?;
+        Ok(Config {
+            bind,
+            public_origin,
+            secure_cookies,
+            database_path: PathBuf::from(self.database_path),
+            static_dir: PathBuf::from(self.static_dir),
+            log_level: self.log_level,
+            log_format,
+            seed_demo: self.seed_demo,
+            session: SessionConfig {
+                idle_secs: idle * 60,
+                absolute_secs: absolute * 3600,
+            },
+            sign_in: SignInConfig {
+                lockout,
+                ip_limit,
+                ip_window_secs,
+            },
+            hashing,
+        })
+    }
+}
+
+/// The public URL must be absolute http(s) with a host and no path, query or fragment.
+fn check_public_url(raw: &str) -> Result<(String, bool), ConfigError> {
+    let key = "public_base_url";
+    let url = url::Url::parse(raw).map_err(|e| bad(key, format!("`{raw}` is not a URL ({e})")))?;
+    let secure = match url.scheme() {
+        "https" => true,
+        "http" => false,
+        other => {
+            return Err(bad(
+                key,
+                format!("scheme must be http or https, got {other}"),
+            ))
+        }
+    };
+    if url.host_str().is_none() {
+        return Err(bad(key, "must name a host"));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(bad(key, "must not have a path, query or fragment"));
+    }
+    Ok((url.origin().ascii_serialization(), secure))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::Jail;
+
+    fn from_toml(text: &str) -> Result<Config, ConfigError> {
+        let figment =
+            Figment::from(Serialized::defaults(RawConfig::default())).merge(Toml::string(text));
+        extract(figment)?.check()
+    }
+
+    #[test]
+    fn defaults_are_valid_and_safe() {
+        let config = RawConfig::default().check().unwrap();
+        assert_eq!(config.public_origin, "http://127.0.0.1:3000");
+        assert!(!config.secure_cookies);
+        assert_eq!(config.sign_in.lockout.threshold, 10);
+        assert_eq!(config.sign_in.lockout.duration_secs, 15 * 60);
+        assert_eq!(config.hashing, HashingParams::check(19_456, 2, 1).unwrap());
+    }
+
+    #[test]
+    fn a_file_overrides_defaults_and_https_makes_cookies_secure() {
+        let config = from_toml(
+            "public_base_url = \"https://reset.example.org\"\n[session]\nidle_minutes = 10\n",
+        )
+        .unwrap();
+        assert_eq!(config.public_origin, "https://reset.example.org");
+        assert!(config.secure_cookies);
+        assert_eq!(config.session.idle_secs, 600);
+    }
+
+    #[test]
+    fn a_bad_address_names_the_key() {
+        let error = from_toml("bind = \"localhost\"").unwrap_err();
+        assert_eq!(error.key, "bind");
+    }
+
+    #[test]
+    fn a_public_url_with_a_path_or_other_scheme_is_refused() {
+        assert_eq!(
+            from_toml("public_base_url = \"https://x.org/reset\"")
+                .unwrap_err()
+                .key,
+            "public_base_url"
+        );
+        assert_eq!(
+            from_toml("public_base_url = \"ftp://x.org\"")
+                .unwrap_err()
+                .key,
+            "public_base_url"
+        );
+        assert_eq!(
+            from_toml("public_base_url = \"not a url\"")
+                .unwrap_err()
+                .key,
+            "public_base_url"
+        );
+    }
+
+    #[test]
+    fn out_of_range_numbers_name_the_key_and_the_range() {
+        let error = from_toml("[sign_in]\nlockout_threshold = 0").unwrap_err();
+        assert_eq!(error.key, "sign_in.lockout_threshold");
+        assert!(
+            error.reason.contains("between 1 and 100"),
+            "{}",
+            error.reason
+        );
+        let error = from_toml("[session]\nidle_minutes = 600\nabsolute_hours = 1").unwrap_err();
+        assert_eq!(error.key, "session.idle_minutes");
+    }
+
+    #[test]
+    fn wrong_types_and_unknown_keys_are_refused_with_the_key() {
+        let error = from_toml("[session]\nidle_minutes = \"soon\"").unwrap_err();
+        assert_eq!(error.key, "session.idle_minutes");
+        assert!(from_toml("colour = \"blue\"").is_err());
+    }
+
+    #[test]
+    fn weak_hashing_parameters_are_refused() {
+        let error = from_toml("[password_hashing]\nmemory_kib = 1024\niterations = 1").unwrap_err();
+        assert_eq!(error.key, "password_hashing");
+    }
+
+    #[test]
+    fn bad_log_settings_are_refused() {
+        assert_eq!(
+            from_toml("log_level = \"info,[\"").unwrap_err().key,
+            "log_level"
+        );
+        assert_eq!(
+            from_toml("log_format = \"xml\"").unwrap_err().key,
+            "log_format"
+        );
+    }
+
+    #[test]
+    fn environment_variables_override_the_file() {
+        Jail::expect_with(|jail| {
+            jail.create_file("sspr.toml", "bind = \"127.0.0.1:4000\"")?;
+            jail.set_env("SSPR_BIND", "127.0.0.1:5000");
+            jail.set_env("SSPR_SESSION__IDLE_MINUTES", "5");
+            let config = load(None).unwrap();
+            assert_eq!(config.bind.port(), 5000);
+            assert_eq!(config.session.idle_secs, 300);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_named_config_file_must_exist() {
+        let error = load(Some(Path::new("/nonexistent/sspr.toml"))).unwrap_err();
+        assert_eq!(error.key, "--config");
+    }
+}

@@ -1,0 +1,87 @@
+//! The server-function endpoint. It reads what the workflows need from the request
+//! (session cookie, client address, user agent, request id), provides the services as
+//! context and lets leptos_axum run the function. State-changing calls from another
+//! origin are refused before that.
+
+use crate::AppState;
+use app::api::context::{AccountService, ApiContext, RequestMeta};
+use app::domain::AppError;
+use axum::body::Body;
+use axum::extract::connect_info::ConnectInfo;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::{header, Method, StatusCode};
+use leptos::prelude::provide_context;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+/// Answers with an `AppError` the client can decode and translate.
+pub fn error_response(error: AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_string(&error).unwrap_or_else(|_| "\"Network\"".into());
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+fn request_meta(state: &AppState, request: &Request) -> RequestMeta {
+    let headers = request.headers();
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    };
+    let session_token = crate::sessions::cookie_value(text("cookie"), state.sessions.cookie_name())
+        .map(str::to_owned);
+    let ip = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    RequestMeta {
+        session_token,
+        ip,
+        user_agent: text("user-agent").chars().take(256).collect(),
+        request_id: text("x-request-id").to_owned(),
+    }
+}
+
+pub async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let path = request.uri().path().to_owned();
+    if server_fn::axum::get_server_fn_service(&path, Method::POST).is_none() {
+        return error_response(AppError::NotFound);
+    }
+    let accounts: Arc<dyn AccountService> = state.accounts.clone();
+    let context = ApiContext {
+        accounts,
+        meta: Arc::new(request_meta(&state, &request)),
+    };
+    leptos_axum::handle_server_fns_with_context(move || provide_context(context.clone()), request)
+        .await
+        .into_response()
+}
+
+/// Refuses a state-changing request to `/api` unless its Origin is our public origin.
+/// Browsers send Origin on every POST, so a missing one is refused too; the SameSite
+/// cookie is the second line.
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let guarded = request.uri().path().starts_with("/api/") && request.method() != Method::GET;
+    if guarded {
+        let origin = request
+            .headers()
+            .get(header::ORIGIN)
+            .and_then(|v| v.to_str().ok());
+        if origin != Some(state.config.public_origin.as_str()) {
+            tracing::warn!(
+                origin = origin.unwrap_or("(none)"),
+                "cross-site request refused"
+            );
+            return error_response(AppError::CrossSite);
+        }
+    }
+    next.run(request).await
+}

@@ -1,0 +1,147 @@
+//! Serves the app Trunk built into `static_dir`. Trunk puts its loader in an inline
+//! `<script type="module">`; our CSP allows no inline script, so at start-up the loader is
+//! moved into `/boot.js` and the page refers to it instead. Client routes get the page.
+
+use crate::AppState;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use http::{header, StatusCode, Uri};
+use std::path::Path;
+use std::sync::Arc;
+use tower_http::services::ServeDir;
+
+#[derive(Clone)]
+pub struct Assets {
+    page: Option<Arc<str>>,
+    boot: Arc<str>,
+    dir: std::path::PathBuf,
+}
+
+const OPEN: &str = "<script type=\"module\">";
+const CLOSE: &str = "</script>";
+const BOOT_TAG: &str = "<script type=\"module\" src=\"/boot.js\"></script>";
+
+/// Splits Trunk's inline loader out of the page: (page without it, loader).
+pub fn extract_loader(html: &str) -> (String, String) {
+    let Some(start) = html.find(OPEN) else {
+        return (html.to_owned(), String::new());
+    };
+    let body_start = start + OPEN.len();
+    let Some(len) = html[body_start..].find(CLOSE) else {
+        return (html.to_owned(), String::new());
+    };
+    let loader = html[body_start..body_start + len].to_owned();
+    let page = format!(
+        "{}{BOOT_TAG}{}",
+        &html[..start],
+        &html[body_start + len + CLOSE.len()..]
+    );
+    (page, loader)
+}
+
+/// Trunk names built files with a content hash (`app-1a2b….wasm`), so they may be cached.
+pub fn is_hashed_asset(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or("");
+    let stem = name.split('.').next().unwrap_or("");
+    let hash = stem.rsplit('-').next().unwrap_or("");
+    name.contains('.') && hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+impl Assets {
+    pub fn load(dir: &Path) -> Self {
+        match std::fs::read_to_string(dir.join("index.html")) {
+            Ok(html) => {
+                let (page, boot) = extract_loader(&html);
+                Self {
+                    page: Some(page.into()),
+                    boot: boot.into(),
+                    dir: dir.to_owned(),
+                }
+            }
+            Err(error) => {
+                tracing::warn!(dir = %dir.display(), %error, "no built app found; run `make build`");
+                Self {
+                    page: None,
+                    boot: "".into(),
+                    dir: dir.to_owned(),
+                }
+            }
+        }
+    }
+
+    fn page(&self, uri: &Uri) -> Response {
+        // A missing file is a 404; any other path is a client route.
+        if uri
+            .path()
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'))
+        {
+            return (StatusCode::NOT_FOUND, "not found\n").into_response();
+        }
+        match &self.page {
+            Some(page) => (
+                [(header::CACHE_CONTROL, "no-cache")],
+                Html(page.to_string()),
+            )
+                .into_response(),
+            None => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The app has not been built. Run `make run`.\n",
+            )
+                .into_response(),
+        }
+    }
+
+    pub fn router(self) -> Router<AppState> {
+        let boot = self.boot.clone();
+        let fallback = self.clone();
+        let files = ServeDir::new(&self.dir)
+            .append_index_html_on_directories(false)
+            .fallback(get(move |uri: Uri| {
+                let assets = fallback.clone();
+                async move { assets.page(&uri) }
+            }));
+        let index = self.clone();
+        Router::new()
+            .route("/", get(move |uri: Uri| async move { index.page(&uri) }))
+            .route(
+                "/boot.js",
+                get(move || async move {
+                    (
+                        [
+                            (header::CONTENT_TYPE, "text/javascript"),
+                            (header::CACHE_CONTROL, "no-cache"),
+                        ],
+                        boot.to_string(),
+                    )
+                }),
+            )
+            .fallback_service(files)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_inline_loader_moves_to_boot_js() {
+        let html = "<html><head></head><body><script type=\"module\">\nimport init from '/app.js';\n</script></body></html>";
+        let (page, loader) = extract_loader(html);
+        assert!(!page.contains("import init"));
+        assert!(page.contains(BOOT_TAG));
+        assert!(loader.contains("import init from '/app.js';"));
+    }
+
+    #[test]
+    fn only_content_hashed_names_count_as_cacheable() {
+        assert!(
+            is_hashed_asset("/app-5f1e0b8a9c2d3e4f_bg.wasm")
+                || is_hashed_asset("/app-5f1e0b8a9c2d3e4f.js")
+        );
+        assert!(!is_hashed_asset("/boot.js"));
+        assert!(!is_hashed_asset("/account"));
+    }
+}

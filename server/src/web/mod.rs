@@ -1,0 +1,56 @@
+//! The HTTP surface: server functions under `/api`, health and metrics, the built app, and
+//! the layers every response passes through (security headers, request ids, body limit).
+
+mod api;
+mod assets;
+mod headers;
+mod health;
+
+use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+use http::HeaderName;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::trace::TraceLayer;
+
+/// Request bodies larger than this are refused with 413.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+#[derive(Clone, Copy)]
+struct NewRequestId;
+
+impl MakeRequestId for NewRequestId {
+    fn make_request_id<B>(&mut self, _: &http::Request<B>) -> Option<RequestId> {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        http::HeaderValue::from_str(&id[..12])
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    app::api::register_server_functions();
+    let x_request_id = HeaderName::from_static("x-request-id");
+    let assets = assets::Assets::load(&state.config.static_dir);
+    Router::new()
+        .route("/api/{*fn_name}", post(api::server_fn))
+        .route("/healthz", get(health::healthz))
+        .route("/metrics", get(health::metrics))
+        .merge(assets.router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            api::refuse_cross_site,
+        ))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(SetRequestIdLayer::new(x_request_id, NewRequestId))
+        .with_state(state)
+}
