@@ -44,7 +44,11 @@ pub fn extract_loader(html: &str) -> (String, String) {
 pub fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or("");
     let stem = name.split('.').next().unwrap_or("");
-    let hash = stem.rsplit('-').next().unwrap_or("");
+    let hash = stem
+        .rsplit('-')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches("_bg");
     name.contains('.') && hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit())
 }
 
