@@ -403,6 +403,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail fixes the closure's error type
     fn environment_variables_override_the_file() {
         Jail::expect_with(|jail| {
             jail.create_file("sspr.toml", "bind = \"127.0.0.1:4000\"")?;

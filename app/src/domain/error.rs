@@ -92,6 +92,15 @@ impl FromServerFnError for AppError {
                 crate::api::context::set_status(&error);
                 error
             }
+            // On the server these mean the incoming request could not be read.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Request(message) | ServerFnErrorErr::Deserialization(message) => {
+                let error = Self::BadRequest(message);
+                crate::api::context::set_status(&error);
+                error
+            }
+            // In the browser they mean the server's answer never arrived or was unreadable.
+            #[cfg(not(feature = "ssr"))]
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => Self::Network,
             other => Self::BadRequest(other.to_string()),
         }

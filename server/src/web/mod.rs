@@ -33,6 +33,8 @@ impl MakeRequestId for NewRequestId {
 
 pub fn router(state: AppState) -> Router {
     app::api::register_server_functions();
+    // Install the recorder before anything counts, or early counts are lost.
+    crate::observability::metrics();
     let x_request_id = HeaderName::from_static("x-request-id");
     let assets = assets::Assets::load(&state.config.static_dir);
     Router::new()

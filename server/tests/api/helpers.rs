@@ -1,0 +1,151 @@
+use app::domain::Role;
+use axum::body::Body;
+use axum::Router;
+use http::{Request, StatusCode};
+use serde_json::Value;
+use server::accounts::store::{self, NewUser};
+use server::clock::{Clock, ManualClock};
+use server::config::RawConfig;
+use server::AppState;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    pub clock: Arc<ManualClock>,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Reply {
+    /// `name=value` of the session cookie this reply set, if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        let header = self.headers.get(http::header::SET_COOKIE)?.to_str().ok()?;
+        let pair = header.split(';').next()?;
+        (!pair.ends_with('=')).then(|| pair.to_owned())
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut RawConfig)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut raw = RawConfig {
+        database_path: dir.path().join("sspr.db").display().to_string(),
+        static_dir: dir.path().join("no-dist").display().to_string(),
+        ..RawConfig::default()
+    };
+    raw.sign_in.ip_limit = 1_000;
+    adjust(&mut raw);
+    let config = raw.check().unwrap();
+    let pool = server::db::connect(&config.database_path).await.unwrap();
+    let clock = ManualClock::new(1_800_000_000);
+    let state = AppState::new(config, pool, clock.clone());
+    let router = server::web::router(state.clone());
+    TestApp {
+        state,
+        router,
+        clock,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub fn origin(&self) -> String {
+        self.state.config.public_origin.clone()
+    }
+
+    pub async fn add_user(&self, username: &str, roles: &[Role]) -> i64 {
+        self.add_user_with(username, PASSWORD, roles, false).await
+    }
+
+    pub async fn add_user_with(
+        &self,
+        username: &str,
+        password: &str,
+        roles: &[Role],
+        must_change: bool,
+    ) -> i64 {
+        let now = self.clock.now();
+        let mut conn = self.state.pool.acquire().await.unwrap();
+        let user = NewUser {
+            username: app::domain::Username::parse(username).unwrap(),
+            display_name: format!("{username} display"),
+            email: Some(format!("{}@example.org", username.to_lowercase())),
+            phone: None,
+            must_change_password: must_change,
+        };
+        let id = store::insert_user(&mut conn, &user, now).await.unwrap();
+        let phc = self.state.hasher.hash(password).await.unwrap();
+        store::set_password(&mut conn, id, &phc, self.state.hasher.params(), now)
+            .await
+            .unwrap();
+        for role in roles {
+            store::grant_role(&mut conn, id, *role, now).await.unwrap();
+        }
+        id
+    }
+
+    /// Sends a raw request through the whole router.
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    /// Calls a server function as the browser does, with our Origin.
+    pub async fn call(&self, function: &str, args: Value, cookie: Option<&str>) -> Reply {
+        let mut request = Request::post(format!("/api/{function}"))
+            .header("content-type", "application/json")
+            .header("origin", self.origin());
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        self.send(request.body(Body::from(args.to_string())).unwrap())
+            .await
+    }
+
+    pub async fn sign_in(&self, username: &str, password: &str) -> Reply {
+        self.call(
+            "sign_in",
+            serde_json::json!({ "username": username, "password": password }),
+            None,
+        )
+        .await
+    }
+
+    /// Signs in and returns the session cookie, failing the test if sign-in fails.
+    pub async fn session(&self, username: &str) -> String {
+        let reply = self.sign_in(username, PASSWORD).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        reply.session_cookie().expect("a session cookie")
+    }
+
+    pub async fn current_user(&self, cookie: &str) -> Value {
+        self.call("current_user", serde_json::json!({}), Some(cookie))
+            .await
+            .body
+    }
+}

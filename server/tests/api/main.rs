@@ -1,0 +1,10 @@
+//! Server tests through HTTP: each starts the real router on a fresh SQLite file with a
+//! clock the test moves, and calls server functions the way the browser does.
+
+mod helpers;
+
+mod cli_import;
+mod http_layer;
+mod roles;
+mod sessions;
+mod sign_in;
