@@ -100,11 +100,11 @@ fn UsersTable(result: UserPage, page: RwSignal<u32>) -> impl IntoView {
             <tbody>{rows}</tbody>
         </table>
         <nav class="pager" aria-label=move || i18n.t(k::ADMIN_PAGER_LABEL)>
-            <button type="button" disabled=current == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
+            <button type="button" disabled={current == 0} on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
                 {move || i18n.t(k::ADMIN_PREVIOUS)}
             </button>
             <span>{move || fill(i18n.t(k::ADMIN_PAGE_OF), &[("page", &(current + 1).to_string()), ("count", &count.to_string())])}</span>
-            <button type="button" disabled=current + 1 >= count on:click=move |_| page.update(|p| *p += 1)>
+            <button type="button" disabled={current + 1 >= count} on:click=move |_| page.update(|p| *p += 1)>
                 {move || i18n.t(k::ADMIN_NEXT)}
             </button>
         </nav>
