@@ -3,7 +3,7 @@
 
 use super::PageTitle;
 use crate::api::change_password;
-use crate::components::{error_text, problem_text, ErrorAlert, Notice, SubmitButton, TextField};
+use crate::components::{form_action, problem_text, ErrorAlert, Notice, SubmitButton, TextField};
 use crate::domain::password_rules::check_new_password;
 use crate::domain::{FieldProblem, PasswordProblem};
 use crate::i18n::k;
@@ -37,18 +37,9 @@ pub fn ChangePasswordPage() -> impl IntoView {
             .then(|| problem_text(i18n, FieldProblem::Password(PasswordProblem::Mismatch)))
     });
 
-    let action = Action::new_local(|(c, n, r): &(String, String, String)| {
-        let (c, n, r) = (c.clone(), n.clone(), r.clone());
-        async move { change_password(c, n, r).await }
-    });
+    let (action, error) =
+        form_action(|(c, n, r): (String, String, String)| change_password(c, n, r));
     let busy = action.pending();
-    let error = Signal::derive(move || {
-        action
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| error_text(i18n, &e))
-    });
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
             for field in [current, new_password, confirmation] {

@@ -2,7 +2,7 @@
 
 use super::PageTitle;
 use crate::api::sign_in;
-use crate::components::{error_text, ErrorAlert, SubmitButton, TextField};
+use crate::components::{form_action, problem_text, ErrorAlert, SubmitButton, TextField};
 use crate::domain::{FieldProblem, Username};
 use crate::i18n::k;
 use crate::state::{use_i18n, use_session};
@@ -18,18 +18,8 @@ pub fn SignInPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let username_problem = RwSignal::new(None::<String>);
 
-    let action = Action::new_local(|(name, secret): &(String, String)| {
-        let (name, secret) = (name.clone(), secret.clone());
-        async move { sign_in(name, secret).await }
-    });
+    let (action, error) = form_action(|(name, secret): (String, String)| sign_in(name, secret));
     let busy = action.pending();
-    let error = Signal::derive(move || {
-        action
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| error_text(i18n, &e))
-    });
 
     // A signed-in visitor has nothing to do here.
     Effect::new(move |_| {
@@ -53,7 +43,7 @@ pub fn SignInPage() -> impl IntoView {
         ev.prevent_default();
         match Username::parse(&username.get_untracked()) {
             Err(problem) => {
-                let text = crate::components::problem_text(i18n, FieldProblem::Username(problem));
+                let text = problem_text(i18n, FieldProblem::Username(problem));
                 username_problem.set(Some(text));
             }
             Ok(name) => {
