@@ -17,6 +17,8 @@ export SSPR_STATIC_DIR="$PWD/dist"
 export SSPR_SEED_DEMO=true
 # Every spec signs in from 127.0.0.1; the per-address limit is tested in cargo tests.
 export SSPR_SIGN_IN__IP_LIMIT=100000
+# Verbose logs, so the check at the end shows that not even debug lines carry a password.
+export SSPR_LOG_LEVEL="info,server=debug,tower_http=debug,sqlx=debug"
 
 "$server" >"$work/server.log" 2>&1 &
 pid=$!
@@ -49,5 +51,12 @@ demo = dict(re.findall(r"^\s{2}(\S+)\s+(\S+)$", open(log).read(), re.M))
 print(json.dumps({"baseURL": base, "password": password, "demo": demo}))
 PY
 
-cd end2end
-E2E_BASE_URL="http://127.0.0.1:$port" npx playwright test "$@"
+status=0
+(cd end2end && E2E_BASE_URL="http://127.0.0.1:$port" npx playwright test "$@") || status=$?
+
+# The fixture password was typed into forms and sent to the server many times.
+if grep -qF "$password" "$work/server.log"; then
+  echo "FAIL: the server log contains a password" >&2
+  status=1
+fi
+exit "$status"
