@@ -36,12 +36,13 @@ for _ in $(seq 1 100); do
 done
 
 password='correct-horse-e2e'
-"$server" users import end2end/fixtures/users.csv
+cli() { SSPR_LOG_LEVEL=warn "$server" "$@"; }
+cli users import end2end/fixtures/users.csv
 for user in $(tail -n +2 end2end/fixtures/users.csv | cut -d, -f1); do
-  printf '%s\n' "$password" | "$server" users set-password --username "$user" >/dev/null
+  printf '%s\n' "$password" | cli users set-password --username "$user" >/dev/null
 done
-"$server" admin create --username e2e-admin --display-name "E2E Admin" >/dev/null
-printf '%s\n' "$password" | "$server" users set-password --username e2e-admin >/dev/null
+cli admin create --username e2e-admin --display-name "E2E Admin" >/dev/null
+printf '%s\n' "$password" | cli users set-password --username e2e-admin >/dev/null
 
 mkdir -p end2end/.e2e
 python3 - "$work/server.log" "http://127.0.0.1:$port" "$password" >end2end/.e2e/env.json <<'PY'

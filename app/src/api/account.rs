@@ -51,7 +51,8 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
     context::finish(api.accounts.current_user(&api.meta).await)
 }
 
-/// Changes the signed-in user's password and signs out their other sessions.
+/// Changes the signed-in user's password, ends every session and continues this one
+/// under a new session id.
 #[server(endpoint = "change_password", input = Json)]
 pub async fn change_password(
     current: String,
@@ -64,5 +65,5 @@ pub async fn change_password(
         .accounts
         .change_password(&api.meta, current, new_password, confirmation)
         .await;
-    context::finish(result)
+    context::finish(result.map(context::set_cookie))
 }

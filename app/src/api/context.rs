@@ -38,7 +38,7 @@ pub trait AccountService: Send + Sync {
         current: String,
         new_password: String,
         confirmation: String,
-    ) -> Result<(), AppError>;
+    ) -> Result<SetCookie, AppError>;
     async fn list_users(
         &self,
         meta: &RequestMeta,

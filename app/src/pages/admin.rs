@@ -11,16 +11,17 @@ use leptos::prelude::*;
 pub fn AdminPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let allowed = move || session.me.get().is_some_and(|me| me.is_admin());
-    view! {
-        <Show when=allowed fallback=move || view! {
+    // Decide only once the session is known, so admins never glimpse "no access".
+    move || match (session.loaded.get(), session.me.get()) {
+        (false, _) => view! { <Loading/> }.into_any(),
+        (true, Some(me)) if me.is_admin() => view! { <UsersList/> }.into_any(),
+        (true, _) => view! {
             <section class="card">
                 <PageTitle key=k::FORBIDDEN_TITLE/>
                 <p>{move || i18n.t(k::FORBIDDEN_BODY)}</p>
             </section>
-        }>
-            <UsersList/>
-        </Show>
+        }
+        .into_any(),
     }
 }
 

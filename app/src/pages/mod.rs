@@ -25,7 +25,7 @@ pub fn App() -> impl IntoView {
     Session::provide();
     view! {
         <Router>
-            <a class="skip-link" href="#main">{move || i18n.t(k::SKIP_TO_CONTENT)}</a>
+            <a class="skip-link" href="#main" on:click=skip_to_main>{move || i18n.t(k::SKIP_TO_CONTENT)}</a>
             <Header/>
             <Guard/>
             <main id="main" tabindex="-1">
@@ -37,6 +37,18 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// The router would only scroll to `#main`; keyboard users need focus moved there.
+fn skip_to_main(ev: leptos::ev::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    ev.prevent_default();
+    if let Some(main) = document()
+        .get_element_by_id("main")
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = main.focus();
     }
 }
 

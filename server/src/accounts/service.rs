@@ -231,7 +231,7 @@ impl AccountService for SqlAccounts {
         current: String,
         new_password: String,
         confirmation: String,
-    ) -> Result<(), AppError> {
+    ) -> Result<SetCookie, AppError> {
         let rid = meta.request_id.as_str();
         let caller = self.caller(meta).await?;
         if current.is_empty() {
@@ -245,25 +245,15 @@ impl AccountService for SqlAccounts {
         if let Err(retry_after_secs) = self.sign_in_throttle.hit(meta.ip) {
             return Err(AppError::Throttled { retry_after_secs });
         }
-        let stored = store::password_hash(&self.pool, caller.user.id)
-            .await
-            .or_internal(rid)?;
-        let matches = match stored {
-            Some(stored) => {
-                self.hasher
-                    .verify(&current, &stored)
-                    .await
-                    .or_internal(rid)?
-                    .matches
-            }
-            None => false,
-        };
-        if !matches {
-            return Err(AppError::CurrentPasswordIncorrect);
+        // Wrong current passwords count towards the lockout like failed sign-ins, so a
+        // stolen session cannot be used to guess the password.
+        match self.check_password(meta, &caller.user, &current).await {
+            Err(AppError::InvalidCredentials) => return Err(AppError::CurrentPasswordIncorrect),
+            other => other?,
         }
         let phc = self.hasher.hash(&new_password).await.or_internal(rid)?;
         let now = self.clock.now();
-        // The new hash, the flag and the revocation of other sessions land together.
+        // The new hash, the flag and the end of every session land together.
         let mut tx = self.pool.begin().await.or_internal(rid)?;
         store::set_password(&mut tx, caller.user.id, &phc, self.hasher.params(), now)
             .await
@@ -271,15 +261,18 @@ impl AccountService for SqlAccounts {
         store::set_must_change(&mut tx, caller.user.id, false, now)
             .await
             .or_internal(rid)?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?")
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
             .bind(caller.user.id)
-            .bind(&caller.session.id_hash)
             .execute(&mut *tx)
             .await
             .or_internal(rid)?;
         tx.commit().await.or_internal(rid)?;
         tracing::info!(request_id = %meta.request_id, user_id = caller.user.id, "password changed");
-        Ok(())
+        // This browser continues under a new session id.
+        self.sessions
+            .create(caller.user.id, meta.ip, &meta.user_agent)
+            .await
+            .or_internal(rid)
     }
 
     async fn list_users(

@@ -173,6 +173,9 @@ async fn a_database_failure_is_a_generic_500_that_shows_the_request_id() {
     let reply = app.sign_in("maria", PASSWORD).await;
     assert_eq!(reply.status, 500, "{}", reply.text);
     let request_id = reply.headers["x-request-id"].to_str().unwrap();
-    assert_eq!(reply.body, json!({ "Internal": { "request_id": request_id } }));
+    assert_eq!(
+        reply.body,
+        json!({ "Internal": { "request_id": request_id } })
+    );
     assert!(!reply.text.to_lowercase().contains("sqlite") && !reply.text.contains("pool"));
 }

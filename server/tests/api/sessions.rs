@@ -64,7 +64,7 @@ async fn only_the_hash_of_a_session_id_is_stored() {
 }
 
 #[tokio::test]
-async fn changing_the_password_signs_out_every_other_session() {
+async fn changing_the_password_ends_every_session_and_renews_this_one() {
     let app = spawn_app().await;
     app.add_user("maria", &[]).await;
     let here = app.session("maria").await;
@@ -77,7 +77,14 @@ async fn changing_the_password_signs_out_every_other_session() {
         )
         .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
-    assert_eq!(app.current_user(&here).await["username"], "maria");
+    let renewed = reply.session_cookie().expect("a new session cookie");
+    assert_ne!(renewed, here);
+    assert_eq!(app.current_user(&renewed).await["username"], "maria");
+    assert_eq!(
+        app.current_user(&here).await,
+        Value::Null,
+        "the old id is gone"
+    );
     assert_eq!(app.current_user(&elsewhere).await, Value::Null);
     assert_eq!(
         app.sign_in("maria", PASSWORD).await.status,
@@ -85,6 +92,25 @@ async fn changing_the_password_signs_out_every_other_session() {
         "the old password fails"
     );
     assert_eq!(app.sign_in("maria", "a brand new secret").await.status, 200);
+}
+
+#[tokio::test]
+async fn wrong_current_passwords_count_towards_the_lockout() {
+    let app = spawn_app().await;
+    app.add_user("maria", &[]).await;
+    let cookie = app.session("maria").await;
+    let args = json!({ "current": "guess", "new_password": "a brand new secret", "confirmation": "a brand new secret" });
+    for _ in 0..9 {
+        assert_eq!(
+            app.call("change_password", args.clone(), Some(&cookie))
+                .await
+                .status,
+            401
+        );
+    }
+    let tenth = app.call("change_password", args, Some(&cookie)).await;
+    assert_eq!(tenth.status, 423, "{}", tenth.text);
+    assert_eq!(app.sign_in("maria", PASSWORD).await.status, 423);
 }
 
 #[tokio::test]
@@ -134,14 +160,11 @@ async fn must_change_password_is_reported_and_cleared_by_a_change() {
     assert_eq!(reply.body["must_change_password"], true);
     let cookie = reply.session_cookie().unwrap();
     let args = json!({ "current": PASSWORD, "new_password": "my own new secret", "confirmation": "my own new secret" });
+    let reply = app.call("change_password", args, Some(&cookie)).await;
+    assert_eq!(reply.status, 200);
+    let renewed = reply.session_cookie().unwrap();
     assert_eq!(
-        app.call("change_password", args, Some(&cookie))
-            .await
-            .status,
-        200
-    );
-    assert_eq!(
-        app.current_user(&cookie).await["must_change_password"],
+        app.current_user(&renewed).await["must_change_password"],
         false
     );
 }
