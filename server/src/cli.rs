@@ -137,10 +137,8 @@ async fn serve(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", state.config.bind))?;
     let origin = state.config.public_origin.clone();
     let app = web::router(state);
-    println!(
-        "sspr is listening on {} and serving {origin}",
-        listener.local_addr().map_err(|e| e.to_string())?
-    );
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("sspr is running: open {origin} (listening on {local})");
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -31,6 +31,17 @@ impl MakeRequestId for NewRequestId {
     }
 }
 
+/// Every log line inside a request carries its id, method and path (never its query or
+/// body, which may hold secrets).
+fn request_span(request: &http::Request<axum::body::Body>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
+}
+
 pub fn router(state: AppState) -> Router {
     app::api::register_server_functions();
     // Install the recorder before anything counts, or early counts are lost.
@@ -51,7 +62,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             headers::security_headers,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(SetRequestIdLayer::new(x_request_id, NewRequestId))
         .with_state(state)
