@@ -127,3 +127,20 @@ test('an inline script injected into the page is blocked by the policy', async (
   );
   expect(outcome).toEqual({ ran: false, directive: 'script-src-elem' });
 });
+
+test('a blocked inline script is reported to the server by the browser', async ({ page, request }) => {
+  const count = async () => {
+    const metrics = await (await request.get('/metrics')).text();
+    const line = metrics.split('\n').find((l) => l.startsWith('sspr_csp_violations_total{directive="script-src-elem"}'));
+    return line ? Number(line.split(' ').pop()) : 0;
+  };
+  const before = await count();
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await page.evaluate(() => {
+    const script = document.createElement('script');
+    script.textContent = 'window.inlineRan = true;';
+    document.body.append(script);
+  });
+  await expect.poll(count, { timeout: 10_000 }).toBeGreaterThan(before);
+});

@@ -9,7 +9,8 @@ use http::header::{self, HeaderValue};
 /// Lets the app's own wasm run (`'wasm-unsafe-eval'`) and nothing inline or foreign.
 const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
 img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; \
-frame-ancestors 'none'; base-uri 'none'; object-src 'none'; manifest-src 'self'";
+frame-ancestors 'none'; base-uri 'none'; object-src 'none'; manifest-src 'self'; \
+report-uri /csp-report";
 
 pub async fn security_headers(
     State(state): State<AppState>,

@@ -3,6 +3,7 @@
 
 mod api;
 mod assets;
+mod csp_report;
 mod headers;
 mod health;
 
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*fn_name}", post(api::server_fn))
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(health::metrics))
+        .route("/csp-report", post(csp_report::receive))
         .merge(assets.router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

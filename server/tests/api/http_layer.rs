@@ -179,3 +179,35 @@ async fn a_database_failure_is_a_generic_500_that_shows_the_request_id() {
     );
     assert!(!reply.text.to_lowercase().contains("sqlite") && !reply.text.contains("pool"));
 }
+
+#[tokio::test]
+async fn browsers_can_report_csp_violations_and_they_are_counted() {
+    let app = spawn_app().await;
+    let page = app
+        .send(Request::get("/").body(Body::empty()).unwrap())
+        .await;
+    assert!(page.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("report-uri /csp-report"));
+    let report = json!({ "csp-report": { "effective-directive": "script-src-elem", "blocked-uri": "inline" } });
+    let request = Request::post("/csp-report")
+        .header("content-type", "application/csp-report")
+        .body(Body::from(report.to_string()))
+        .unwrap();
+    assert_eq!(app.send(request).await.status, 204);
+    let garbage = Request::post("/csp-report")
+        .body(Body::from("nonsense"))
+        .unwrap();
+    assert_eq!(app.send(garbage).await.status, 400);
+    let metrics = app
+        .send(Request::get("/metrics").body(Body::empty()).unwrap())
+        .await;
+    assert!(
+        metrics
+            .text
+            .contains("sspr_csp_violations_total{directive=\"script-src-elem\"}"),
+        "{}",
+        metrics.text
+    );
+}
