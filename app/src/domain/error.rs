@@ -81,23 +81,28 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// An unreadable request; on the server the response gets its 400 at once.
+    fn bad_request(message: String) -> Self {
+        let error = Self::BadRequest(message);
+        #[cfg(feature = "ssr")]
+        crate::api::context::set_status(&error);
+        error
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => {
-                let error = Self::BadRequest(message);
-                #[cfg(feature = "ssr")]
-                crate::api::context::set_status(&error);
-                error
+                Self::bad_request(message)
             }
             // On the server these mean the incoming request could not be read.
             #[cfg(feature = "ssr")]
             ServerFnErrorErr::Request(message) | ServerFnErrorErr::Deserialization(message) => {
-                let error = Self::BadRequest(message);
-                crate::api::context::set_status(&error);
-                error
+                Self::bad_request(message)
             }
             // In the browser they mean the server's answer never arrived or was unreadable.
             #[cfg(not(feature = "ssr"))]

@@ -83,13 +83,14 @@ impl SqlAccounts {
         }
     }
 
-    /// Checks the password for a known account; counts and locks on failure.
+    /// Checks the password for a known account; counts and locks on failure. `Ok(true)`
+    /// means it matched but is stored with old parameters and should be hashed again.
     async fn check_password(
         &self,
         meta: &RequestMeta,
         user: &UserRecord,
         password: &str,
-    ) -> Result<(), AppError> {
+    ) -> Result<bool, AppError> {
         let rid = meta.request_id.as_str();
         let now = self.clock.now();
         let Some(stored) = store::password_hash(&self.pool, user.id)
@@ -120,14 +121,7 @@ impl SqlAccounts {
             }
             return Err(AppError::InvalidCredentials);
         }
-        if verified.needs_rehash {
-            let phc = self.hasher.hash(password).await.or_internal(rid)?;
-            let mut conn = self.pool.acquire().await.or_internal(rid)?;
-            store::set_password(&mut conn, user.id, &phc, self.hasher.params(), now)
-                .await
-                .or_internal(rid)?;
-        }
-        Ok(())
+        Ok(verified.needs_rehash)
     }
 
     async fn sign_in_inner(
@@ -170,9 +164,17 @@ impl SqlAccounts {
                 None => AppError::InvalidCredentials,
             });
         }
-        self.check_password(meta, &user, &password).await?;
+        let needs_rehash = self.check_password(meta, &user, &password).await?;
         if user.status != "enabled" {
             return Err(AppError::InvalidCredentials);
+        }
+        // Raised hashing parameters reach each password at its owner's next sign-in.
+        if needs_rehash {
+            let phc = self.hasher.hash(&password).await.or_internal(rid)?;
+            let mut conn = self.pool.acquire().await.or_internal(rid)?;
+            store::set_password(&mut conn, user.id, &phc, self.hasher.params(), now)
+                .await
+                .or_internal(rid)?;
         }
         store::record_success(&self.pool, user.id, now)
             .await
@@ -249,7 +251,8 @@ impl AccountService for SqlAccounts {
         // stolen session cannot be used to guess the password.
         match self.check_password(meta, &caller.user, &current).await {
             Err(AppError::InvalidCredentials) => return Err(AppError::CurrentPasswordIncorrect),
-            other => other?,
+            // The new password is hashed with today's parameters just below.
+            other => other.map(|_needs_rehash| ())?,
         }
         let phc = self.hasher.hash(&new_password).await.or_internal(rid)?;
         let now = self.clock.now();

@@ -42,7 +42,7 @@ fn request_meta(state: &AppState, request: &Request) -> RequestMeta {
         session_token,
         ip,
         user_agent: text("user-agent").chars().take(256).collect(),
-        request_id: text("x-request-id").to_owned(),
+        request_id: super::request_id(headers).to_owned(),
     }
 }
 

@@ -32,14 +32,18 @@ impl MakeRequestId for NewRequestId {
     }
 }
 
+/// The id `SetRequestIdLayer` gave this request.
+pub(crate) fn request_id(headers: &http::HeaderMap) -> &str {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+}
+
 /// Every log line inside a request carries its id, method and path (never its query or
 /// body, which may hold secrets).
 fn request_span(request: &http::Request<axum::body::Body>) -> tracing::Span {
-    let id = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-");
+    let id = request_id(request.headers());
     tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
 }
 
