@@ -9,7 +9,35 @@ server=target/release/sspr
 [ -x "$server" ] && [ -f dist/index.html ] || { echo "run 'make build' first" >&2; exit 2; }
 
 work=$(mktemp -d)
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+smtp_port=$(free_port)
+mail_api_port=$(free_port)
+sms_port=$(free_port)
+
+# Delivery sinks (end2end/harness/sinks.mjs): maildev catches the server's mail, and a small
+# HTTP endpoint plays the SMS provider and lets a spec stop and restart the SMTP server.
+sinks_pid=
+pid=
+cleanup() {
+  for p in $pid $sinks_pid; do
+    kill "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
+  if [ "${E2E_KEEP:-}" = "" ]; then rm -rf "$work"; else echo "kept $work"; fi
+}
+trap cleanup EXIT
+
+SMTP_PORT=$smtp_port MAIL_API_PORT=$mail_api_port SMS_PORT=$sms_port \
+  node end2end/harness/sinks.mjs >"$work/sinks.log" 2>&1 &
+sinks_pid=$!
+for _ in $(seq 1 100); do
+  grep -q '^ready' "$work/sinks.log" && break
+  kill -0 "$sinks_pid" 2>/dev/null || { cat "$work/sinks.log"; exit 1; }
+  sleep 0.1
+done
+grep -q '^ready' "$work/sinks.log" || { echo "the delivery sinks did not start" >&2; cat "$work/sinks.log"; exit 1; }
+
 export SSPR_BIND="127.0.0.1:$port"
 export SSPR_PUBLIC_BASE_URL="http://127.0.0.1:$port"
 export SSPR_DATABASE_PATH="$work/sspr.db"
@@ -17,17 +45,23 @@ export SSPR_STATIC_DIR="$PWD/dist"
 export SSPR_SEED_DEMO=true
 # Every spec signs in from 127.0.0.1; the per-address limit is tested in cargo tests.
 export SSPR_SIGN_IN__IP_LIMIT=100000
+# Registration enforcement is switched on by its own spec through the policy API, so the
+# other specs are not sent to the security info page after every sign-in.
+export SSPR_REGISTRATION__REQUIRE_AT_SIGN_IN=false
 # Verbose logs, so the check at the end shows that not even debug lines carry a password.
 export SSPR_LOG_LEVEL="info,server=debug,tower_http=debug,sqlx=debug"
+# Send verification codes for real, to the sinks; retry fast so fault specs stay short.
+export SSPR_DELIVERY__MODE=send
+export SSPR_DELIVERY__SMTP__HOST=127.0.0.1
+export SSPR_DELIVERY__SMTP__PORT="$smtp_port"
+export SSPR_DELIVERY__SMTP__SECURITY=none
+export SSPR_DELIVERY__SMTP__FROM="sspr <sspr@e2e.test>"
+export SSPR_DELIVERY__RETRY_BASE_SECONDS=1
+export SSPR_DELIVERY__RETRY_MAX_SECONDS=2
+export SSPR_DELIVERY__SMS__URL="http://127.0.0.1:$sms_port/sms"
 
 "$server" >"$work/server.log" 2>&1 &
 pid=$!
-cleanup() {
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  if [ "${E2E_KEEP:-}" = "" ]; then rm -rf "$work"; else echo "kept $work"; fi
-}
-trap cleanup EXIT
 
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
@@ -45,11 +79,16 @@ cli admin create --username e2e-admin --display-name "E2E Admin" >/dev/null
 printf '%s\n' "$password" | cli users set-password --username e2e-admin >/dev/null
 
 mkdir -p end2end/.e2e
-python3 - "$work/server.log" "http://127.0.0.1:$port" "$password" >end2end/.e2e/env.json <<'PY'
+python3 - "$work/server.log" "http://127.0.0.1:$port" "$password" \
+  "http://127.0.0.1:$mail_api_port" "http://127.0.0.1:$sms_port" >end2end/.e2e/env.json <<'PY'
 import json, re, sys
-log, base, password = sys.argv[1:4]
+log, base, password, mail_api, sinks = sys.argv[1:6]
 demo = dict(re.findall(r"^\s{2}(\S+)\s+(\S+)$", open(log).read(), re.M))
-print(json.dumps({"baseURL": base, "password": password, "demo": demo}))
+print(json.dumps({
+    "baseURL": base, "password": password, "demo": demo,
+    # The sinks: maildev's REST API, the SMS provider's endpoint, the SMTP stop/start control.
+    "mailApi": mail_api, "sms": sinks + "/sms", "control": sinks + "/smtp",
+}))
 PY
 
 status=0

@@ -4,9 +4,19 @@ import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-type Env = { baseURL: string; password: string; demo: Record<string, string> };
+type Env = {
+  baseURL: string;
+  password: string;
+  demo: Record<string, string>;
+  /** maildev's base URL (its REST API is under /api); see end2end/harness/sinks.mjs. */
+  mailApi: string;
+  /** The fake SMS provider's endpoint: the server POSTs here, specs GET and DELETE it. */
+  sms: string;
+  /** POST `${control}/stop` and `${control}/start` stop and restart the SMTP server. */
+  control: string;
+};
 
-/** What scripts/e2e.sh prepared: the server URL, the fixture password and the demo one-time passwords. */
+/** What scripts/e2e.sh prepared: the server URL, the fixture password, the demo one-time passwords and the delivery sinks. */
 export const env: Env = JSON.parse(readFileSync(join(__dirname, '..', '.e2e', 'env.json'), 'utf8'));
 
 /** The usernames scripts/e2e.sh imports from fixtures/users.csv. */
@@ -149,4 +159,144 @@ export function expectSecurityHeaders(headers: Record<string, string>, what: str
   expect(csp, `${what}: no unsafe-eval`).not.toMatch(/'unsafe-eval'/);
   expect(headers['x-content-type-options'], `${what}: X-Content-Type-Options`).toBe('nosniff');
   expect(headers['referrer-policy'], `${what}: Referrer-Policy`).toBe('no-referrer');
+}
+
+// ---- Delivery sinks -------------------------------------------------------------------------
+// scripts/e2e.sh runs end2end/harness/sinks.mjs: maildev as the SMTP server the server sends
+// to, and a small HTTP endpoint as the SMS provider. These helpers read and steer them. They
+// use Node's fetch rather than a Playwright request context so any spec or hook can call them.
+
+/** How long the wait helpers poll before failing: covers a delivery retry or two. */
+const DELIVERY_TIMEOUT = 15_000;
+const POLL_INTERVALS = [100, 250, 500];
+
+/** An email as maildev received it (the fields specs need). */
+export type Email = {
+  id: string;
+  subject: string;
+  text: string;
+  html: string;
+  from: string[];
+  to: string[];
+  /** When maildev received it (ISO 8601). */
+  time: string;
+};
+
+/** An SMS as the fake provider received it: the server's JSON body plus when it arrived. */
+export type Sms = {
+  to: string;
+  text: string;
+  /** When the provider received it (ISO 8601). */
+  receivedAt: string;
+};
+
+type WaitOptions = {
+  /** How long to wait, in ms; defaults to 15 s. */
+  timeout?: number;
+};
+
+type MaildevAddress = { address: string; name?: string };
+type MaildevEmail = {
+  id: string;
+  subject?: string;
+  text?: string;
+  html?: string;
+  from?: MaildevAddress[];
+  to?: MaildevAddress[];
+  envelope?: { to?: MaildevAddress[] };
+  time: string;
+};
+
+async function sinkRequest(method: string, url: string): Promise<unknown> {
+  const response = await fetch(url, { method });
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** Deletes every email maildev holds; call it before an action whose mail you will wait for. */
+export async function clearMail(): Promise<void> {
+  await sinkRequest('DELETE', `${env.mailApi}/api/email/all`);
+}
+
+/**
+ * Every email received for `to` (header To or SMTP envelope recipient, ignoring case), in
+ * arrival order. Use it to check that exactly one message was sent.
+ */
+export async function listEmails(to: string): Promise<Email[]> {
+  const wanted = to.toLowerCase();
+  const all = (await sinkRequest('GET', `${env.mailApi}/api/email`)) as MaildevEmail[];
+  return all
+    .filter((m) => [...(m.to ?? []), ...(m.envelope?.to ?? [])].some((a) => a.address.toLowerCase() === wanted))
+    .map((m) => ({
+      id: m.id,
+      subject: m.subject ?? '',
+      text: m.text ?? '',
+      html: m.html ?? '',
+      from: (m.from ?? []).map((a) => a.address),
+      to: (m.to ?? []).map((a) => a.address),
+      time: m.time,
+    }));
+}
+
+/** Waits until an email to `to` has arrived and returns the newest one. */
+export async function waitForEmail(to: string, opts: WaitOptions = {}): Promise<Email> {
+  let found: Email | undefined;
+  await expect
+    .poll(
+      async () => {
+        found = (await listEmails(to)).at(-1);
+        return found !== undefined;
+      },
+      { message: `an email to ${to} arrives`, timeout: opts.timeout ?? DELIVERY_TIMEOUT, intervals: POLL_INTERVALS },
+    )
+    .toBe(true);
+  return found!;
+}
+
+/** The 8-digit one-time code in a message's text; fails if there is none or it is ambiguous. */
+export function codeFrom(text: string): string {
+  const codes = [...new Set(text.match(/\b\d{8}\b/g) ?? [])];
+  if (codes.length !== 1) {
+    throw new Error(`expected exactly one 8-digit code, found ${codes.length} in:\n${text}`);
+  }
+  return codes[0];
+}
+
+/** Forgets every SMS the fake provider received. */
+export async function clearSms(): Promise<void> {
+  await sinkRequest('DELETE', env.sms);
+}
+
+/** Every SMS the fake provider received for `to`, in arrival order. */
+export async function listSms(to: string): Promise<Sms[]> {
+  return ((await sinkRequest('GET', env.sms)) as Sms[]).filter((m) => m.to === to);
+}
+
+/** Waits until an SMS to `to` (e.g. "+306912345678") has arrived and returns the newest one. */
+export async function waitForSms(to: string, opts: WaitOptions = {}): Promise<Sms> {
+  let found: Sms | undefined;
+  await expect
+    .poll(
+      async () => {
+        found = (await listSms(to)).at(-1);
+        return found !== undefined;
+      },
+      { message: `an SMS to ${to} arrives`, timeout: opts.timeout ?? DELIVERY_TIMEOUT, intervals: POLL_INTERVALS },
+    )
+    .toBe(true);
+  return found!;
+}
+
+/**
+ * Stops the SMTP server: once this resolves new connections are refused and open ones have
+ * been closed with a 421. Mail already received stays readable. Pair with startSmtp() in a
+ * finally block, or later specs will find no mail server.
+ */
+export async function stopSmtp(): Promise<void> {
+  await sinkRequest('POST', `${env.control}/stop`);
+}
+
+/** Starts the SMTP server again on the same port; resolves once it accepts connections. */
+export async function startSmtp(): Promise<void> {
+  await sinkRequest('POST', `${env.control}/start`);
 }

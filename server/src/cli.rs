@@ -132,6 +132,9 @@ async fn serve(config: Config) -> Result<(), String> {
             }
         }
     });
+    // The delivery worker sends queued messages until shutdown; it ends at once in outbox mode.
+    let (stop_delivery, delivery_stop) = tokio::sync::watch::channel(false);
+    let delivery_worker = state.delivery.clone().spawn_worker(delivery_stop);
     let listener = tokio::net::TcpListener::bind(state.config.bind)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", state.config.bind))?;
@@ -139,13 +142,23 @@ async fn serve(config: Config) -> Result<(), String> {
     let app = web::router(state);
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     println!("sspr is running: open {origin} (listening on {local})");
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await
-    .map_err(|e| e.to_string())
+    .map_err(|e| e.to_string());
+    // Give an in-flight send a moment to finish; if it is cut off, its lease lapses and
+    // the message is tried again at the next start.
+    let _ = stop_delivery.send(true);
+    if tokio::time::timeout(std::time::Duration::from_secs(15), delivery_worker)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the delivery worker did not stop in time");
+    }
+    served
 }
 
 /// Ctrl-C or SIGTERM (what service managers send) stops the server after open requests.

@@ -4,7 +4,13 @@
 //! the key and the reason.
 
 use crate::accounts::Lockout;
+pub use crate::delivery::settings::{
+    DeliveryConfig, DeliveryMode, RawDelivery, RawSms, RawSmtp, SmsConfig, SmtpConfig, SmtpSecurity,
+};
 use crate::passwords::HashingParams;
+use crate::policy::RegistrationRules;
+use crate::verification::CodeRules;
+use app::api::RegistrationPolicy;
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
@@ -26,6 +32,9 @@ pub struct RawConfig {
     pub session: RawSession,
     pub sign_in: RawSignIn,
     pub password_hashing: RawHashing,
+    pub verification: RawVerification,
+    pub registration: RawRegistration,
+    pub delivery: RawDelivery,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -33,6 +42,52 @@ pub struct RawConfig {
 pub struct RawSession {
     pub idle_minutes: i64,
     pub absolute_hours: i64,
+    /// Changes to security info need the password typed within this many minutes.
+    pub reauth_minutes: i64,
+}
+
+/// One-time codes sent by email and SMS.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawVerification {
+    pub code_ttl_minutes: i64,
+    pub code_max_attempts: i64,
+    pub codes_per_hour: i64,
+}
+
+impl Default for RawVerification {
+    fn default() -> Self {
+        let rules = CodeRules::default();
+        Self {
+            code_ttl_minutes: rules.ttl_secs / 60,
+            code_max_attempts: i64::from(rules.max_attempts),
+            codes_per_hour: i64::from(rules.sends_per_hour),
+        }
+    }
+}
+
+/// Defaults of the registration policy, until an admin saves one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawRegistration {
+    pub require_at_sign_in: bool,
+    pub reconfirm_days: i64,
+    pub methods_required: i64,
+    pub postpone_limit: i64,
+    pub question_count: i64,
+}
+
+impl Default for RawRegistration {
+    fn default() -> Self {
+        let p = RegistrationRules::default().defaults;
+        Self {
+            require_at_sign_in: p.require_at_sign_in,
+            reconfirm_days: i64::from(p.reconfirm_days),
+            methods_required: i64::from(p.methods_required),
+            postpone_limit: i64::from(p.postpone_limit),
+            question_count: i64::from(p.question_count),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -65,6 +120,9 @@ impl Default for RawConfig {
             session: RawSession::default(),
             sign_in: RawSignIn::default(),
             password_hashing: RawHashing::default(),
+            verification: RawVerification::default(),
+            registration: RawRegistration::default(),
+            delivery: RawDelivery::default(),
         }
     }
 }
@@ -74,6 +132,7 @@ impl Default for RawSession {
         Self {
             idle_minutes: 30,
             absolute_hours: 8,
+            reauth_minutes: 10,
         }
     }
 }
@@ -110,6 +169,7 @@ pub enum LogFormat {
 pub struct SessionConfig {
     pub idle_secs: i64,
     pub absolute_secs: i64,
+    pub reauth_secs: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -135,6 +195,9 @@ pub struct Config {
     pub session: SessionConfig,
     pub sign_in: SignInConfig,
     pub hashing: HashingParams,
+    pub codes: CodeRules,
+    pub registration: RegistrationRules,
+    pub delivery: DeliveryConfig,
 }
 
 /// A configuration value that cannot be used.
@@ -252,12 +315,45 @@ impl RawConfig {
         };
         let ip_limit = in_range("sign_in.ip_limit", s.ip_limit, 1, 1_000_000)? as u32;
         let ip_window_secs = in_range("sign_in.ip_window_seconds", s.ip_window_seconds, 1, 86_400)?;
+        let reauth = in_range(
+            "session.reauth_minutes",
+            self.session.reauth_minutes,
+            1,
+            24 * 60,
+        )?;
+        let v = &self.verification;
+        let codes = CodeRules {
+            ttl_secs: in_range("verification.code_ttl_minutes", v.code_ttl_minutes, 1, 60)? * 60,
+            max_attempts: in_range("verification.code_max_attempts", v.code_max_attempts, 1, 20)?
+                as u32,
+            sends_per_hour: in_range("verification.codes_per_hour", v.codes_per_hour, 1, 100)?
+                as u32,
+        };
+        let r = &self.registration;
+        let registration = RegistrationRules {
+            defaults: RegistrationPolicy {
+                require_at_sign_in: r.require_at_sign_in,
+                reconfirm_days: in_range("registration.reconfirm_days", r.reconfirm_days, 0, 730)?
+                    as u16,
+                methods_required: in_range(
+                    "registration.methods_required",
+                    r.methods_required,
+                    1,
+                    2,
+                )? as u8,
+                postpone_limit: in_range("registration.postpone_limit", r.postpone_limit, 0, 10)?
+                    as u8,
+                question_count: in_range("registration.question_count", r.question_count, 1, 5)?
+                    as u8,
+            },
+        };
         let hashing = HashingParams::check(
             self.password_hashing.memory_kib,
             self.password_hashing.iterations,
             self.password_hashing.parallelism,
         )
         .map_err(|reason| bad("password_hashing", reason))?;
+        let delivery = self.delivery.check()?;
         Ok(Config {
             bind,
             public_origin,
@@ -270,6 +366,7 @@ impl RawConfig {
             session: SessionConfig {
                 idle_secs: idle * 60,
                 absolute_secs: absolute * 3600,
+                reauth_secs: reauth * 60,
             },
             sign_in: SignInConfig {
                 lockout,
@@ -277,6 +374,9 @@ impl RawConfig {
                 ip_window_secs,
             },
             hashing,
+            delivery,
+            codes,
+            registration,
         })
     }
 }
@@ -412,6 +512,21 @@ mod tests {
             let config = load(None).unwrap();
             assert_eq!(config.bind.port(), 5000);
             assert_eq!(config.session.idle_secs, 300);
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail fixes the closure's error type
+    fn delivery_settings_come_from_nested_environment_variables() {
+        Jail::expect_with(|jail| {
+            jail.set_env("SSPR_DELIVERY__MODE", "send");
+            jail.set_env("SSPR_DELIVERY__SMTP__HOST", "smtp.example.org");
+            jail.set_env("SSPR_DELIVERY__SMTP__PORT", "587");
+            let config = load(None).unwrap();
+            assert_eq!(config.delivery.mode, DeliveryMode::Send);
+            assert_eq!(config.delivery.smtp.host, "smtp.example.org");
+            assert_eq!(config.delivery.smtp.port, 587);
             Ok(())
         });
     }

@@ -2,18 +2,23 @@
 //! serves the built app and its server functions.
 
 pub mod accounts;
+pub mod admin;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod delivery;
 pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod observability;
 pub mod passwords;
+pub mod policy;
+pub mod security_info;
 pub mod sessions;
 pub mod state;
 pub mod throttle;
+pub mod verification;
 pub mod web;
 
 pub use state::AppState;

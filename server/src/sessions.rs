@@ -21,6 +21,9 @@ const TOUCH_EVERY_SECS: i64 = 60;
 pub struct ActiveSession {
     pub id_hash: String,
     pub user_id: i64,
+    /// When the password was last typed in this session.
+    pub authenticated_at: i64,
+    pub registration_postponed: bool,
 }
 
 pub struct Sessions {
@@ -90,8 +93,8 @@ impl Sessions {
         let now = self.clock.now();
         let user_agent: String = user_agent.chars().take(256).collect();
         sqlx::query(
-            "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, idle_expires_at, absolute_expires_at, ip, user_agent)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, idle_expires_at, absolute_expires_at, ip, user_agent, authenticated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&hash)
         .bind(user_id)
@@ -101,6 +104,7 @@ impl Sessions {
         .bind(now + self.absolute_secs)
         .bind(ip.to_string())
         .bind(user_agent)
+        .bind(now)
         .execute(&self.pool)
         .await?;
         Ok(self.cookie(&token, None))
@@ -110,8 +114,8 @@ impl Sessions {
     pub async fn resolve(&self, token: &str) -> Result<Option<ActiveSession>> {
         let hash = hash_token(token);
         let now = self.clock.now();
-        let row: Option<(i64, i64, i64)> = sqlx::query_as(
-            "SELECT user_id, last_seen_at, absolute_expires_at FROM sessions
+        let row: Option<(i64, i64, i64, i64, bool)> = sqlx::query_as(
+            "SELECT user_id, last_seen_at, absolute_expires_at, authenticated_at, registration_postponed FROM sessions
              WHERE id_hash = ? AND idle_expires_at > ? AND absolute_expires_at > ?",
         )
         .bind(&hash)
@@ -119,7 +123,8 @@ impl Sessions {
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        let Some((user_id, last_seen, absolute)) = row else {
+        let Some((user_id, last_seen, absolute, authenticated_at, registration_postponed)) = row
+        else {
             return Ok(None);
         };
         if now - last_seen >= TOUCH_EVERY_SECS {
@@ -135,7 +140,27 @@ impl Sessions {
         Ok(Some(ActiveSession {
             id_hash: hash,
             user_id,
+            authenticated_at,
+            registration_postponed,
         }))
+    }
+
+    /// Records that the password was typed again in this session.
+    pub async fn mark_authenticated(&self, id_hash: &str, now: i64) -> Result<()> {
+        sqlx::query("UPDATE sessions SET authenticated_at = ? WHERE id_hash = ?")
+            .bind(now)
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn mark_postponed(&self, id_hash: &str) -> Result<()> {
+        sqlx::query("UPDATE sessions SET registration_postponed = TRUE WHERE id_hash = ?")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     pub async fn delete(&self, token: &str) -> Result<()> {

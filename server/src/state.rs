@@ -1,9 +1,12 @@
 //! The one state every part of the server shares.
 
 use crate::accounts::SqlAccounts;
+use crate::admin::AdminOutbox;
 use crate::clock::SharedClock;
 use crate::config::Config;
+use crate::delivery::Delivery;
 use crate::passwords::PasswordHasher;
+use crate::security_info::SqlSecurityInfo;
 use crate::sessions::Sessions;
 use crate::throttle::Throttle;
 use sqlx::SqlitePool;
@@ -17,6 +20,9 @@ pub struct AppState {
     pub hasher: Arc<PasswordHasher>,
     pub sessions: Arc<Sessions>,
     pub accounts: Arc<SqlAccounts>,
+    pub delivery: Arc<Delivery>,
+    pub security: Arc<SqlSecurityInfo>,
+    pub outbox: Arc<AdminOutbox>,
 }
 
 impl AppState {
@@ -36,6 +42,24 @@ impl AppState {
             sessions: sessions.clone(),
             sign_in_throttle,
             lockout: config.sign_in.lockout,
+            registration: config.registration,
+        });
+        let delivery = Arc::new(Delivery::new(pool.clone(), clock.clone(), &config.delivery));
+        let security = Arc::new(SqlSecurityInfo {
+            pool: pool.clone(),
+            clock: clock.clone(),
+            hasher: hasher.clone(),
+            sessions: sessions.clone(),
+            accounts: accounts.clone(),
+            delivery: delivery.clone(),
+            codes: config.codes,
+            registration: config.registration,
+            reauth_secs: config.session.reauth_secs,
+            issuer: issuer(&config.public_origin),
+        });
+        let outbox = Arc::new(AdminOutbox {
+            accounts: accounts.clone(),
+            delivery: delivery.clone(),
         });
         Self {
             config,
@@ -44,6 +68,15 @@ impl AppState {
             hasher,
             sessions,
             accounts,
+            delivery,
+            security,
+            outbox,
         }
     }
+}
+
+/// Authenticator apps show this next to the account: the host users know sspr by.
+fn issuer(public_origin: &str) -> String {
+    let host = public_origin.split("://").nth(1).unwrap_or(public_origin);
+    format!("sspr ({host})")
 }

@@ -14,6 +14,7 @@ pub struct Me {
     pub phone: Option<String>,
     pub roles: Vec<Role>,
     pub must_change_password: bool,
+    pub registration: super::RegistrationStatus,
 }
 
 impl Me {

@@ -82,3 +82,29 @@ mod tests {
         assert_eq!(page(21).page_count(), 2);
     }
 }
+
+/// One message in the delivery outbox, as the admin outbox page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub id: i64,
+    /// "email" or "sms".
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    /// Kept only while a message is held in outbox mode; wiped once sent or expired.
+    pub body: String,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+}
+
+/// The newest messages in the delivery outbox (global admins). In outbox mode this is
+/// where codes go instead of leaving the machine.
+#[server(endpoint = "list_outbox", input = Json)]
+pub async fn list_outbox() -> Result<Vec<OutboxEntry>, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    context::finish(api.outbox.recent(&api.meta).await)
+}

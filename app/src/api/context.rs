@@ -1,8 +1,12 @@
 //! Server side of the server functions: the service the server provides as context, what
 //! the server knows of the request, and how results become statuses and cookies.
 
-use super::{Me, UserPage};
+use super::{
+    AuthenticatorSetup, CodeSent, Me, OutboxEntry, Question, QuestionAnswer, RegistrationPolicy,
+    SecurityInfo, UserPage,
+};
 use crate::domain::AppError;
+use crate::domain::MethodKind;
 use leptos::prelude::*;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -47,10 +51,66 @@ pub trait AccountService: Send + Sync {
     ) -> Result<UserPage, AppError>;
 }
 
+/// Registering, proving and removing verification methods, and the registration policy.
+#[async_trait::async_trait]
+pub trait SecurityInfoService: Send + Sync {
+    async fn overview(&self, meta: &RequestMeta) -> Result<SecurityInfo, AppError>;
+    async fn reauthenticate(&self, meta: &RequestMeta, password: String) -> Result<i64, AppError>;
+    async fn send_code(
+        &self,
+        meta: &RequestMeta,
+        kind: MethodKind,
+        destination: String,
+        language: String,
+    ) -> Result<CodeSent, AppError>;
+    async fn confirm_code(
+        &self,
+        meta: &RequestMeta,
+        kind: MethodKind,
+        code: String,
+    ) -> Result<SecurityInfo, AppError>;
+    async fn start_authenticator(&self, meta: &RequestMeta)
+        -> Result<AuthenticatorSetup, AppError>;
+    async fn confirm_authenticator(
+        &self,
+        meta: &RequestMeta,
+        code: String,
+    ) -> Result<SecurityInfo, AppError>;
+    async fn question_bank(&self, meta: &RequestMeta) -> Result<Vec<Question>, AppError>;
+    async fn save_questions(
+        &self,
+        meta: &RequestMeta,
+        answers: Vec<QuestionAnswer>,
+    ) -> Result<SecurityInfo, AppError>;
+    async fn new_recovery_codes(&self, meta: &RequestMeta) -> Result<Vec<String>, AppError>;
+    async fn remove_method(
+        &self,
+        meta: &RequestMeta,
+        kind: MethodKind,
+    ) -> Result<SecurityInfo, AppError>;
+    async fn reconfirm(&self, meta: &RequestMeta) -> Result<SecurityInfo, AppError>;
+    async fn postpone(&self, meta: &RequestMeta) -> Result<u32, AppError>;
+    async fn registration_policy(&self, meta: &RequestMeta)
+        -> Result<RegistrationPolicy, AppError>;
+    async fn update_registration_policy(
+        &self,
+        meta: &RequestMeta,
+        policy: RegistrationPolicy,
+    ) -> Result<RegistrationPolicy, AppError>;
+}
+
+/// The admin view of the delivery outbox.
+#[async_trait::async_trait]
+pub trait OutboxService: Send + Sync {
+    async fn recent(&self, meta: &RequestMeta) -> Result<Vec<OutboxEntry>, AppError>;
+}
+
 /// Everything a server function body needs, provided per request.
 #[derive(Clone)]
 pub struct ApiContext {
     pub accounts: Arc<dyn AccountService>,
+    pub security: Arc<dyn SecurityInfoService>,
+    pub outbox: Arc<dyn OutboxService>,
     pub meta: Arc<RequestMeta>,
 }
 

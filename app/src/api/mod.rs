@@ -5,9 +5,11 @@ pub mod account;
 pub mod admin;
 #[cfg(feature = "ssr")]
 pub mod context;
+pub mod security_info;
 
 pub use account::*;
 pub use admin::*;
+pub use security_info::*;
 
 /// Registers every server function with the server's router. The server binary must call
 /// this, or the linker drops the registrations and calls fail with "Could not find".
@@ -19,4 +21,20 @@ pub fn register_server_functions() {
     register_explicit::<CurrentUser>();
     register_explicit::<ChangePassword>();
     register_explicit::<ListUsers>();
+    register_explicit::<ListOutbox>();
+    register_explicit::<GetSecurityInfo>();
+    register_explicit::<Reauthenticate>();
+    register_explicit::<SendEmailCode>();
+    register_explicit::<SendPhoneCode>();
+    register_explicit::<ConfirmCode>();
+    register_explicit::<StartAuthenticator>();
+    register_explicit::<ConfirmAuthenticator>();
+    register_explicit::<QuestionBank>();
+    register_explicit::<SaveQuestions>();
+    register_explicit::<NewRecoveryCodes>();
+    register_explicit::<RemoveMethod>();
+    register_explicit::<ConfirmSecurityInfo>();
+    register_explicit::<PostponeRegistration>();
+    register_explicit::<GetRegistrationPolicy>();
+    register_explicit::<UpdateRegistrationPolicy>();
 }

@@ -1,7 +1,9 @@
 //! Errors and notices shown in place. An error takes focus when it appears so keyboard and
 //! screen-reader users meet it at once.
 
-use crate::domain::{AppError, FieldProblem, PasswordProblem, UsernameProblem};
+use crate::domain::{
+    AppError, EmailProblem, FieldProblem, PasswordProblem, PhoneProblem, UsernameProblem,
+};
 use crate::i18n::{fill, k};
 use crate::state::I18n;
 use leptos::html;
@@ -29,6 +31,27 @@ pub fn error_text(i18n: I18n, error: &AppError) -> String {
         AppError::NotFound => i18n.t(k::ERROR_NOT_FOUND).into(),
         AppError::Internal { request_id } => fill(i18n.t(k::ERROR_INTERNAL), &[("id", request_id)]),
         AppError::Network => i18n.t(k::ERROR_NETWORK).into(),
+        AppError::CodeIncorrect {
+            attempts_left: Some(left),
+        } => fill(
+            i18n.t(k::ERROR_CODE_INCORRECT_LEFT),
+            &[("left", &left.to_string())],
+        ),
+        AppError::CodeIncorrect {
+            attempts_left: None,
+        } => i18n.t(k::ERROR_CODE_INCORRECT).into(),
+        AppError::CodeExpired => i18n.t(k::ERROR_CODE_EXPIRED).into(),
+        AppError::CodeAttemptsExceeded => i18n.t(k::ERROR_CODE_ATTEMPTS).into(),
+        AppError::TooManyCodes { retry_after_secs } => fill(
+            i18n.t(k::ERROR_TOO_MANY_CODES),
+            &[("minutes", &retry_after_secs.div_ceil(60).to_string())],
+        ),
+        AppError::CodeReused => i18n.t(k::ERROR_CODE_REUSED).into(),
+        AppError::SetupExpired => i18n.t(k::ERROR_SETUP_EXPIRED).into(),
+        AppError::ReauthRequired => i18n.t(k::ERROR_REAUTH_REQUIRED).into(),
+        AppError::RegistrationRequired => i18n.t(k::ERROR_REGISTRATION_REQUIRED).into(),
+        AppError::PostponeLimitReached => i18n.t(k::ERROR_POSTPONE_LIMIT).into(),
+        AppError::MethodUnavailable => i18n.t(k::ERROR_METHOD_UNAVAILABLE).into(),
     }
 }
 
@@ -56,10 +79,44 @@ pub fn problem_text(i18n: I18n, problem: FieldProblem) -> String {
             ),
             PasswordProblem::Mismatch => i18n.t(k::PROBLEM_PASSWORD_MISMATCH).into(),
         },
+        FieldProblem::Email(p) => i18n
+            .t(match p {
+                EmailProblem::Empty => k::PROBLEM_EMAIL_EMPTY,
+                EmailProblem::TooLong => k::PROBLEM_TOO_LONG,
+                EmailProblem::Shape => k::PROBLEM_EMAIL_SHAPE,
+                EmailProblem::LocalPart => k::PROBLEM_EMAIL_LOCAL,
+                EmailProblem::Domain => k::PROBLEM_EMAIL_DOMAIN,
+            })
+            .into(),
+        FieldProblem::Phone(p) => i18n
+            .t(match p {
+                PhoneProblem::Empty => k::PROBLEM_PHONE_EMPTY,
+                PhoneProblem::MissingCountryCode => k::PROBLEM_PHONE_COUNTRY,
+                PhoneProblem::InvalidCharacter => k::PROBLEM_PHONE_CHARACTER,
+                PhoneProblem::TooShort => k::PROBLEM_PHONE_SHORT,
+                PhoneProblem::TooLong => k::PROBLEM_PHONE_LONG,
+            })
+            .into(),
+        FieldProblem::CodeFormat { digits } => fill(
+            i18n.t(k::PROBLEM_CODE_FORMAT),
+            &[("digits", &digits.to_string())],
+        ),
+        FieldProblem::AnswerTooShort { min } => fill(
+            i18n.t(k::PROBLEM_ANSWER_SHORT),
+            &[("min", &min.to_string())],
+        ),
+        FieldProblem::DuplicateAnswer => i18n.t(k::PROBLEM_ANSWER_DUPLICATE).into(),
+        FieldProblem::DuplicateQuestion => i18n.t(k::PROBLEM_QUESTION_DUPLICATE).into(),
+        FieldProblem::QuestionCount { required } => fill(
+            i18n.t(k::PROBLEM_QUESTION_COUNT),
+            &[("count", &required.to_string())],
+        ),
+        FieldProblem::UnknownQuestion => i18n.t(k::PROBLEM_QUESTION_UNKNOWN).into(),
+        FieldProblem::OutOfRange => i18n.t(k::PROBLEM_OUT_OF_RANGE).into(),
     }
 }
 
-fn local_time(i18n: I18n, unix_secs: i64) -> String {
+pub fn local_time(i18n: I18n, unix_secs: i64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix_secs as f64 * 1000.0));
     date.to_locale_string(i18n.locale().tag(), &wasm_bindgen::JsValue::UNDEFINED)
         .as_string()

@@ -5,7 +5,7 @@ mod field;
 mod form;
 mod header;
 
-pub use alert::{error_text, problem_text, ErrorAlert, Notice};
+pub use alert::{error_text, local_time, problem_text, ErrorAlert, Notice};
 pub use field::{SubmitButton, TextField};
 pub use form::form_action;
 pub use header::Header;

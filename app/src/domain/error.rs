@@ -1,7 +1,7 @@
 //! The one error type that crosses the wire. Each variant maps to an HTTP status and to a
 //! translated message in the client; none carries a secret or says whether an account exists.
 
-use super::{PasswordProblem, UsernameProblem};
+use super::{EmailProblem, PasswordProblem, PhoneProblem, UsernameProblem};
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -13,6 +13,27 @@ pub enum FieldProblem {
     Password(PasswordProblem),
     Required,
     TooLong,
+    Email(EmailProblem),
+    Phone(PhoneProblem),
+    /// A one-time or authenticator code that is not the right number of digits.
+    CodeFormat {
+        digits: u8,
+    },
+    AnswerTooShort {
+        min: u8,
+    },
+    /// The same answer was given to two questions.
+    DuplicateAnswer,
+    /// The same question was chosen twice.
+    DuplicateQuestion,
+    /// Not the number of questions policy asks for.
+    QuestionCount {
+        required: u8,
+    },
+    /// A question that is not (or no longer) in the bank.
+    UnknownQuestion,
+    /// A setting outside its allowed range.
+    OutOfRange,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -35,6 +56,37 @@ pub enum AppError {
     PasswordChangeRequired,
     #[error("current password is incorrect")]
     CurrentPasswordIncorrect,
+    /// The code does not match; where tries are counted, it stays valid for
+    /// `attempts_left` more.
+    #[error("code incorrect")]
+    CodeIncorrect { attempts_left: Option<u32> },
+    /// The code expired, was used or was replaced by a newer one; ask for a new one.
+    #[error("code expired")]
+    CodeExpired,
+    /// Too many wrong tries; the code no longer works.
+    #[error("too many wrong codes")]
+    CodeAttemptsExceeded,
+    /// Too many codes were sent to this destination or account in the last hour.
+    #[error("too many codes sent")]
+    TooManyCodes { retry_after_secs: u64 },
+    /// An authenticator code that was already used once.
+    #[error("authenticator code already used")]
+    CodeReused,
+    /// The authenticator set-up was not started or has expired.
+    #[error("set-up expired")]
+    SetupExpired,
+    /// Changing security info needs the password typed again.
+    #[error("re-authentication required")]
+    ReauthRequired,
+    /// Policy requires registering security info before anything else.
+    #[error("registration required")]
+    RegistrationRequired,
+    /// Registration was already postponed as often as policy allows.
+    #[error("postpone limit reached")]
+    PostponeLimitReached,
+    /// The method is not available here (for example no SMS provider is configured).
+    #[error("method unavailable")]
+    MethodUnavailable,
     /// A field failed validation; `field` names the form field.
     #[error("invalid {field}")]
     Invalid {
@@ -71,7 +123,16 @@ impl AppError {
             Self::InvalidCredentials | Self::NotSignedIn | Self::CurrentPasswordIncorrect => 401,
             Self::AccountLocked { .. } => 423,
             Self::Throttled { .. } => 429,
-            Self::Forbidden | Self::PasswordChangeRequired | Self::CrossSite => 403,
+            Self::Forbidden
+            | Self::PasswordChangeRequired
+            | Self::CrossSite
+            | Self::ReauthRequired
+            | Self::RegistrationRequired
+            | Self::PostponeLimitReached => 403,
+            Self::CodeIncorrect { .. } | Self::CodeReused => 401,
+            Self::CodeExpired | Self::CodeAttemptsExceeded | Self::SetupExpired => 410,
+            Self::TooManyCodes { .. } => 429,
+            Self::MethodUnavailable => 409,
             Self::Invalid { .. } => 422,
             Self::BadRequest(_) => 400,
             Self::NotFound => 404,

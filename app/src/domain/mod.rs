@@ -1,12 +1,16 @@
 //! Types and rules shared by the wasm client and the server. Each one is pure Rust so the
 //! same code gives live feedback in the browser and decides on the server.
 
+pub mod contact;
 pub mod error;
 pub mod password_rules;
 pub mod roles;
+pub mod security_info;
 pub mod username;
 
+pub use contact::{Email, EmailProblem, PhoneNumber, PhoneProblem};
 pub use error::{AppError, FieldProblem};
 pub use password_rules::PasswordProblem;
 pub use roles::Role;
+pub use security_info::{MethodKind, RegistrationDue};
 pub use username::{Username, UsernameProblem};

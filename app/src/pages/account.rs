@@ -25,6 +25,8 @@ pub fn AccountPage() -> impl IntoView {
                             <Row label=k::ACCOUNT_PHONE value=me.phone.unwrap_or(not_set)/>
                         </dl>
                         <A href="/account/password" attr:class="button">{move || i18n.t(k::ACCOUNT_CHANGE_PASSWORD)}</A>
+                        " "
+                        <A href="/account/security-info" attr:class="button">{move || i18n.t(k::ACCOUNT_SECURITY_INFO)}</A>
                     }
                     .into_any()
                 }

@@ -4,6 +4,8 @@ mod account;
 mod admin;
 mod change_password;
 mod not_found;
+mod outbox;
+mod security_info;
 mod sign_in;
 
 use crate::components::Header;
@@ -13,6 +15,8 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::path;
+
+const SECURITY_INFO: &str = "/account/security-info";
 
 /// Paths a signed-out visitor may not see.
 fn needs_session(path: &str) -> bool {
@@ -33,7 +37,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=sign_in::SignInPage/>
                     <Route path=path!("/account") view=account::AccountPage/>
                     <Route path=path!("/account/password") view=change_password::ChangePasswordPage/>
+                    <Route path=path!("/account/security-info") view=security_info::SecurityInfoPage/>
                     <Route path=path!("/admin") view=admin::AdminPage/>
+                    <Route path=path!("/admin/outbox") view=outbox::OutboxPage/>
                 </Routes>
             </main>
         </Router>
@@ -52,8 +58,10 @@ fn skip_to_main(ev: leptos::ev::MouseEvent) {
     }
 }
 
-/// Sends signed-out visitors to sign-in and users who must change their password to the
-/// change-password page before anything else. The server enforces both as well.
+/// Sends signed-out visitors to sign-in, users who must change their password to the
+/// change-password page before anything else (the server enforces both as well), and
+/// users whom policy asks to register security info to that page until they register or
+/// postpone.
 #[component]
 fn Guard() -> impl IntoView {
     let session = crate::state::use_session();
@@ -68,6 +76,13 @@ fn Guard() -> impl IntoView {
             None if needs_session(&path) => navigate("/", Default::default()),
             Some(me) if me.must_change_password && path != "/account/password" => {
                 navigate("/account/password", Default::default())
+            }
+            Some(me)
+                if !me.must_change_password
+                    && me.registration.must_register_now()
+                    && path != SECURITY_INFO =>
+            {
+                navigate(SECURITY_INFO, Default::default())
             }
             _ => {}
         }

@@ -26,6 +26,8 @@ pub fn SignInPage() -> impl IntoView {
         if let Some(me) = session.me.get() {
             let to = if me.must_change_password {
                 "/account/password"
+            } else if me.registration.must_register_now() {
+                "/account/security-info"
             } else {
                 "/account"
             };

@@ -8,4 +8,4 @@ pub mod store;
 
 pub use canonical::canonical_username;
 pub use lockout::Lockout;
-pub use service::SqlAccounts;
+pub use service::{Caller, SqlAccounts};

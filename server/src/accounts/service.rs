@@ -6,6 +6,7 @@ use super::Lockout;
 use crate::clock::SharedClock;
 use crate::error::OrInternal;
 use crate::passwords::PasswordHasher;
+use crate::policy::RegistrationRules;
 use crate::sessions::{ActiveSession, Sessions};
 use crate::throttle::Throttle;
 use app::api::context::{AccountService, RequestMeta, SetCookie};
@@ -22,6 +23,7 @@ pub struct SqlAccounts {
     pub sessions: Arc<Sessions>,
     pub sign_in_throttle: Throttle,
     pub lockout: Lockout,
+    pub registration: RegistrationRules,
 }
 
 /// Who is calling, as established from their session.
@@ -72,20 +74,37 @@ impl SqlAccounts {
         Ok(caller)
     }
 
-    fn me(user: UserRecord, roles: Vec<Role>) -> Me {
-        Me {
+    /// The user as the client sees them, with whether they must register security info.
+    async fn me(
+        &self,
+        rid: &str,
+        user: UserRecord,
+        roles: Vec<Role>,
+        postponed: bool,
+    ) -> Result<Me, AppError> {
+        let registration = crate::security_info::registration_status(
+            &self.pool,
+            &self.registration,
+            user.id,
+            postponed,
+            self.clock.now(),
+        )
+        .await
+        .or_internal(rid)?;
+        Ok(Me {
             username: user.username,
             display_name: user.display_name,
             email: user.email,
             phone: user.phone,
             roles,
             must_change_password: user.must_change_password,
-        }
+            registration,
+        })
     }
 
     /// Checks the password for a known account; counts and locks on failure. `Ok(true)`
     /// means it matched but is stored with old parameters and should be hashed again.
-    async fn check_password(
+    pub(crate) async fn check_password(
         &self,
         meta: &RequestMeta,
         user: &UserRecord,
@@ -186,7 +205,8 @@ impl SqlAccounts {
             .or_internal(rid)?;
         let roles = store::roles(&self.pool, user.id).await.or_internal(rid)?;
         tracing::info!(request_id = %meta.request_id, user_id = user.id, "signed in");
-        Ok((Self::me(user, roles), cookie))
+        let me = self.me(rid, user, roles, false).await?;
+        Ok((me, cookie))
     }
 }
 
@@ -221,7 +241,11 @@ impl AccountService for SqlAccounts {
 
     async fn current_user(&self, meta: &RequestMeta) -> Result<Option<Me>, AppError> {
         match self.caller(meta).await {
-            Ok(caller) => Ok(Some(Self::me(caller.user, caller.roles))),
+            Ok(caller) => {
+                let postponed = caller.session.registration_postponed;
+                let me = self.me(&meta.request_id, caller.user, caller.roles, postponed);
+                Ok(Some(me.await?))
+            }
             Err(AppError::NotSignedIn) => Ok(None),
             Err(e) => Err(e),
         }

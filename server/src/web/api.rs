@@ -54,6 +54,8 @@ pub async fn server_fn(State(state): State<AppState>, request: Request<Body>) ->
     let accounts: Arc<dyn AccountService> = state.accounts.clone();
     let context = ApiContext {
         accounts,
+        security: state.security.clone(),
+        outbox: state.outbox.clone(),
         meta: Arc::new(request_meta(&state, &request)),
     };
     leptos_axum::handle_server_fns_with_context(move || provide_context(context.clone()), request)

@@ -6,5 +6,6 @@ mod helpers;
 mod cli_import;
 mod http_layer;
 mod roles;
+mod security_info;
 mod sessions;
 mod sign_in;

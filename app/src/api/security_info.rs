@@ -1,0 +1,214 @@
+//! Security info: the verification methods a signed-in user registers, proves and
+//! removes, and the registration policy that decides when they are asked to.
+
+use crate::domain::{AppError, MethodKind, RegistrationDue};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use server_fn::codec::Json;
+
+/// One method as the owner sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MethodView {
+    pub kind: MethodKind,
+    pub registered: bool,
+    /// The masked address or number, or how many recovery codes are left.
+    pub detail: Option<String>,
+    pub registered_at: Option<i64>,
+}
+
+/// Everything the security info page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityInfo {
+    pub methods: Vec<MethodView>,
+    pub methods_required: u8,
+    pub question_count: u8,
+    pub last_confirmed_at: Option<i64>,
+    pub due: Option<RegistrationDue>,
+    pub postponed: bool,
+    pub postpones_left: u32,
+    /// Until when (unix seconds) changes need no password typed again.
+    pub reauth_until: i64,
+    pub sms_available: bool,
+}
+
+/// Whether a signed-in user must visit their security info first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct RegistrationStatus {
+    pub due: Option<RegistrationDue>,
+    /// Postponed for this session.
+    pub postponed: bool,
+    pub postpones_left: u32,
+}
+
+impl RegistrationStatus {
+    /// The client sends the user to their security info while this holds.
+    pub fn must_register_now(&self) -> bool {
+        self.due.is_some() && !self.postponed
+    }
+}
+
+/// Registration policy. Defaults come from configuration until an admin saves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationPolicy {
+    pub require_at_sign_in: bool,
+    /// 0 means never ask to reconfirm.
+    pub reconfirm_days: u16,
+    pub methods_required: u8,
+    pub postpone_limit: u8,
+    pub question_count: u8,
+}
+
+/// A question from the bank, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    pub id: i64,
+    pub text_en: String,
+    pub text_el: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionAnswer {
+    pub question_id: i64,
+    pub answer: String,
+}
+
+/// A code was sent; it is valid until `expires_at`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeSent {
+    pub masked: String,
+    pub expires_at: i64,
+}
+
+/// What the page needs to add an authenticator app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthenticatorSetup {
+    /// A QR code of `uri` as SVG, made on the server.
+    pub qr_svg: String,
+    /// The secret in groups of four, for typing in by hand.
+    pub secret: String,
+    pub uri: String,
+}
+
+#[server(endpoint = "security_info", input = Json)]
+pub async fn get_security_info() -> Result<SecurityInfo, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    context::finish(api.security.overview(&api.meta).await)
+}
+
+/// Confirms the password, so changes are allowed for a few minutes.
+#[server(endpoint = "reauthenticate", input = Json)]
+pub async fn reauthenticate(password: String) -> Result<i64, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    context::finish(api.security.reauthenticate(&api.meta, password).await)
+}
+
+/// Sends a one-time code to an email address (`language`: "en" or "el").
+#[server(endpoint = "send_email_code", input = Json)]
+pub async fn send_email_code(address: String, language: String) -> Result<CodeSent, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    let result = api
+        .security
+        .send_code(&api.meta, MethodKind::Email, address, language);
+    context::finish(result.await)
+}
+
+/// Sends a one-time code by SMS.
+#[server(endpoint = "send_phone_code", input = Json)]
+pub async fn send_phone_code(number: String, language: String) -> Result<CodeSent, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    let result = api
+        .security
+        .send_code(&api.meta, MethodKind::Phone, number, language);
+    context::finish(result.await)
+}
+
+/// Registers the email address or phone number the code was sent to.
+#[server(endpoint = "confirm_code", input = Json)]
+pub async fn confirm_code(kind: MethodKind, code: String) -> Result<SecurityInfo, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    context::finish(api.security.confirm_code(&api.meta, kind, code).await)
+}
+
+#[server(endpoint = "start_authenticator", input = Json)]
+pub async fn start_authenticator() -> Result<AuthenticatorSetup, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    context::finish(api.security.start_authenticator(&api.meta).await)
+}
+
+#[server(endpoint = "confirm_authenticator", input = Json)]
+pub async fn confirm_authenticator(code: String) -> Result<SecurityInfo, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    context::finish(api.security.confirm_authenticator(&api.meta, code).await)
+}
+
+/// The active questions users may choose from.
+#[server(endpoint = "question_bank", input = Json)]
+pub async fn question_bank() -> Result<Vec<Question>, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    context::finish(api.security.question_bank(&api.meta).await)
+}
+
+#[server(endpoint = "save_questions", input = Json)]
+pub async fn save_questions(answers: Vec<QuestionAnswer>) -> Result<SecurityInfo, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    context::finish(api.security.save_questions(&api.meta, answers).await)
+}
+
+/// Replaces the recovery codes with ten new ones, returned this once only.
+#[server(endpoint = "new_recovery_codes", input = Json)]
+pub async fn new_recovery_codes() -> Result<Vec<String>, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    context::finish(api.security.new_recovery_codes(&api.meta).await)
+}
+
+#[server(endpoint = "remove_method", input = Json)]
+pub async fn remove_method(kind: MethodKind) -> Result<SecurityInfo, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    context::finish(api.security.remove_method(&api.meta, kind).await)
+}
+
+/// "My info is still correct": resets the reconfirmation clock.
+#[server(endpoint = "confirm_security_info", input = Json)]
+pub async fn confirm_security_info() -> Result<SecurityInfo, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    context::finish(api.security.reconfirm(&api.meta).await)
+}
+
+/// Skips registration for this session; returns how many postponements are left.
+#[server(endpoint = "postpone_registration", input = Json)]
+pub async fn postpone_registration() -> Result<u32, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    context::finish(api.security.postpone(&api.meta).await)
+}
+
+/// The registration policy in force (global admins).
+#[server(endpoint = "registration_policy", input = Json)]
+pub async fn get_registration_policy() -> Result<RegistrationPolicy, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    context::finish(api.security.registration_policy(&api.meta).await)
+}
+
+/// Saves the registration policy (global admins; the dashboard's editor builds on this).
+#[server(endpoint = "update_registration_policy", input = Json)]
+pub async fn update_registration_policy(
+    policy: RegistrationPolicy,
+) -> Result<RegistrationPolicy, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    let result = api.security.update_registration_policy(&api.meta, policy);
+    context::finish(result.await)
+}

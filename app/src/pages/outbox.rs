@@ -1,0 +1,57 @@
+//! `/admin/outbox`: the newest messages in the delivery outbox. In outbox mode (demos and
+//! development) codes wait here instead of leaving the machine.
+
+use super::{Loading, PageTitle};
+use crate::api::{list_outbox, OutboxEntry};
+use crate::components::{error_text, local_time, ErrorAlert};
+use crate::i18n::k;
+use crate::state::use_i18n;
+use leptos::prelude::*;
+
+#[component]
+pub fn OutboxPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let messages = LocalResource::new(list_outbox);
+    view! {
+        <section class="card wide">
+            <PageTitle key=k::OUTBOX_TITLE/>
+            <p class="lead">{move || i18n.t(k::OUTBOX_LEAD)}</p>
+            <button type="button" on:click=move |_| messages.refetch()>{move || i18n.t(k::OUTBOX_REFRESH)}</button>
+            {move || match messages.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(e)) => view! { <ErrorAlert message=Signal::derive(move || Some(error_text(i18n, &e)))/> }.into_any(),
+                Some(Ok(rows)) if rows.is_empty() => view! { <p>{move || i18n.t(k::OUTBOX_EMPTY)}</p> }.into_any(),
+                Some(Ok(rows)) => view! { <OutboxTable rows/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn OutboxTable(rows: Vec<OutboxEntry>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="table-scroll">
+            <table id="outbox">
+                <thead>
+                    <tr>
+                        <th scope="col">{move || i18n.t(k::OUTBOX_CREATED)}</th>
+                        <th scope="col">{move || i18n.t(k::OUTBOX_TO)}</th>
+                        <th scope="col">{move || i18n.t(k::OUTBOX_MESSAGE)}</th>
+                        <th scope="col">{move || i18n.t(k::ADMIN_STATUS)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|m| view! {
+                        <tr>
+                            <td>{local_time(i18n, m.created_at)}</td>
+                            <td>{format!("{} ({})", m.recipient, m.channel)}</td>
+                            <td><strong>{m.subject}</strong><pre class="message-body">{m.body}</pre></td>
+                            <td>{format!("{} · {}", m.status, m.attempts)}{m.last_error.map(|e| view! { <br/><small>{e}</small> })}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,115 @@
+//! Security questions: choose questions from the bank and answer them. Answers are
+//! hashed on the server; the page never shows stored answers.
+
+use super::{Page, Remove, Status};
+use crate::api::{question_bank, save_questions, Question, QuestionAnswer};
+use crate::components::{form_action, ErrorAlert, SubmitButton};
+use crate::domain::MethodKind;
+use crate::i18n::{fill, k, Locale};
+use crate::state::use_i18n;
+use leptos::prelude::*;
+
+#[component]
+pub fn Questions() -> impl IntoView {
+    let page = Page::use_page();
+    let i18n = use_i18n();
+    let bank = RwSignal::new(Vec::<Question>::new());
+    let rows = RwSignal::new(Vec::<(RwSignal<String>, RwSignal<String>)>::new());
+    let (load, load_error) = form_action(|(): ()| question_bank());
+    let (save, save_error) = form_action(save_questions);
+    let count = move || page.info.get().map_or(3, |i| i.question_count as usize);
+    Effect::new(move |_| {
+        load.value().with(|v| page.watch(v.as_ref()));
+        if let Some(Ok(questions)) = load.value().get() {
+            // Offer different questions in each row to start with.
+            let fresh = (0..count())
+                .map(|i| {
+                    let id = questions
+                        .get(i)
+                        .map(|q| q.id.to_string())
+                        .unwrap_or_default();
+                    (RwSignal::new(id), RwSignal::new(String::new()))
+                })
+                .collect();
+            bank.set(questions);
+            rows.set(fresh);
+        }
+    });
+    Effect::new(move |_| {
+        save.value().with(|v| page.watch(v.as_ref()));
+        if let Some(Ok(info)) = save.value().get() {
+            page.update(info, k::METHOD_SAVED);
+            rows.set(Vec::new());
+        }
+    });
+    let add_label = move || {
+        let registered = page
+            .method(MethodKind::Questions)
+            .is_some_and(|m| m.registered);
+        i18n.t(if registered {
+            k::METHOD_CHANGE
+        } else {
+            k::METHOD_ADD
+        })
+    };
+    let text = move |q: &Question| match i18n.locale() {
+        Locale::El => q.text_el.clone(),
+        Locale::En => q.text_en.clone(),
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let answers = rows
+            .get_untracked()
+            .iter()
+            .map(|(question, answer)| QuestionAnswer {
+                question_id: question.get_untracked().parse().unwrap_or(0),
+                answer: answer.get_untracked(),
+            })
+            .collect();
+        save.dispatch(answers);
+    };
+    view! {
+        <section class="method" aria-labelledby="questions-title">
+            <h2 id="questions-title">{move || i18n.t(k::METHOD_QUESTIONS)}</h2>
+            <Status kind=MethodKind::Questions/>
+            <ErrorAlert message=load_error/>
+            <Show when=move || rows.with(Vec::is_empty)>
+                <button type="button" id="questions-add" disabled=move || load.pending().get()
+                    on:click=move |_| { load.dispatch(()); }>{add_label}</button>
+            </Show>
+            <Remove kind=MethodKind::Questions/>
+            <Show when=move || !rows.with(Vec::is_empty)>
+                <form class="panel" novalidate on:submit=on_submit>
+                    <p>{move || fill(i18n.t(k::QUESTIONS_LEAD), &[("count", &count().to_string())])}</p>
+                    <ErrorAlert message=save_error/>
+                    <For each=move || rows.get().into_iter().enumerate() key=|(i, _)| *i let:row>
+                        {
+                            let (i, (question, answer)) = row;
+                            let select_id = format!("question-{i}");
+                            let answer_id = format!("answer-{i}");
+                            view! {
+                                <div class="field">
+                                    <label for=select_id.clone()>{move || fill(i18n.t(k::QUESTIONS_QUESTION), &[("n", &(i + 1).to_string())])}</label>
+                                    <select id=select_id prop:value=move || question.get()
+                                        on:change=move |ev| question.set(event_target_value(&ev))>
+                                        {move || bank.get().into_iter().map(|q| {
+                                            let id = q.id.to_string();
+                                            let label = text(&q);
+                                            view! { <option value=id.clone() selected=move || question.get() == id>{label}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for=answer_id.clone()>{move || fill(i18n.t(k::QUESTIONS_ANSWER), &[("n", &(i + 1).to_string())])}</label>
+                                    <input id=answer_id type="text" autocomplete="off" required bind:value=answer/>
+                                </div>
+                            }
+                        }
+                    </For>
+                    <SubmitButton label=k::QUESTIONS_SAVE busy_label=k::QUESTIONS_SAVING busy=save.pending()/>
+                    <button type="button" on:click=move |_| rows.set(Vec::new())>{move || i18n.t(k::CANCEL)}</button>
+                </form>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,6 @@
+//! Policy an admin controls. Each area is one JSON document in `policy_settings`; until an
+//! admin saves one, the defaults from configuration apply.
+
+pub mod registration;
+
+pub use registration::RegistrationRules;

@@ -1,0 +1,8 @@
+//! Security info: the methods users register so they can later prove who they are, and
+//! the registration policy that asks them to.
+
+pub mod messages;
+pub mod service;
+pub mod store;
+
+pub use service::{registration_status, SqlSecurityInfo};

@@ -1,0 +1,395 @@
+//! One-time codes sent by email or SMS: 8 digits from a CSPRNG, stored as a salted
+//! SHA-256, valid for a few minutes, used once, a handful of wrong tries, and a cap on
+//! how many are sent per destination and per account each hour (against SMS pumping and
+//! mail flooding).
+
+use app::domain::security_info::CODE_DIGITS;
+use sha2::{Digest, Sha256};
+use sqlx::SqliteConnection;
+use subtle::ConstantTimeEq;
+
+/// Limits for one-time codes, from configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeRules {
+    pub ttl_secs: i64,
+    pub max_attempts: u32,
+    /// Codes sent per destination, and per account, in any hour.
+    pub sends_per_hour: u32,
+}
+
+impl Default for CodeRules {
+    fn default() -> Self {
+        Self {
+            ttl_secs: 600,
+            max_attempts: 5,
+            sends_per_hour: 5,
+        }
+    }
+}
+
+const HOUR: i64 = 3600;
+
+/// Why a code could not be issued or was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeProblem {
+    /// The hourly cap was reached; the next code can be sent after this many seconds.
+    TooMany {
+        retry_after_secs: u64,
+    },
+    Incorrect {
+        attempts_left: u32,
+    },
+    /// No live code: never sent, expired, used, or replaced by a newer one.
+    Expired,
+    AttemptsExceeded,
+}
+
+/// A code that was just issued. `code` goes into the message and nowhere else.
+pub struct Issued {
+    pub code: String,
+    pub expires_at: i64,
+}
+
+fn new_code() -> String {
+    use rand::Rng;
+    let n: u32 = rand::rng().random_range(0..100_000_000);
+    format!("{n:0width$}", width = CODE_DIGITS)
+}
+
+fn hash_code(salt: &[u8], code: &str) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(salt);
+    hasher.update(code.as_bytes());
+    hasher.finalize().into()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect()
+}
+
+/// `salt$hash`, both hex.
+fn stored_form(code: &str) -> String {
+    let mut salt = [0u8; 16];
+    rand::fill(&mut salt);
+    format!("{}${}", hex(&salt), hex(&hash_code(&salt, code)))
+}
+
+fn matches(stored: &str, code: &str) -> bool {
+    let Some((salt, hash)) = stored.split_once('$') else {
+        return false;
+    };
+    match (unhex(salt), unhex(hash)) {
+        (Some(salt), Some(hash)) => hash_code(&salt, code).ct_eq(&hash).into(),
+        _ => false,
+    }
+}
+
+/// Seconds until the oldest send inside the window leaves it, or `None` under the cap.
+async fn wait_for_slot(
+    conn: &mut SqliteConnection,
+    column: &str,
+    value: &str,
+    rules: CodeRules,
+    now: i64,
+) -> Result<Option<u64>, sqlx::Error> {
+    // `column` is one of two fixed names chosen below, never input.
+    let sql = format!(
+        "SELECT COUNT(*), MIN(created_at) FROM verification_codes WHERE {column} = ? AND created_at > ?"
+    );
+    let (count, oldest): (i64, Option<i64>) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(value)
+        .bind(now - HOUR)
+        .fetch_one(&mut *conn)
+        .await?;
+    if count < i64::from(rules.sends_per_hour) {
+        return Ok(None);
+    }
+    let free_at = oldest.unwrap_or(now) + HOUR;
+    Ok(Some(u64::try_from(free_at - now).unwrap_or(0).max(1)))
+}
+
+/// Issues a code for `purpose` to `destination`, replacing any earlier live code for the
+/// same user and purpose. Run it in the transaction that also queues the message.
+pub async fn issue(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    purpose: &str,
+    destination: &str,
+    rules: CodeRules,
+    now: i64,
+) -> Result<Result<Issued, CodeProblem>, sqlx::Error> {
+    let by_destination = wait_for_slot(conn, "destination", destination, rules, now).await?;
+    let by_user = wait_for_slot(conn, "user_id", &user_id.to_string(), rules, now).await?;
+    if let Some(wait) = by_destination.max(by_user) {
+        return Ok(Err(CodeProblem::TooMany {
+            retry_after_secs: wait,
+        }));
+    }
+    sqlx::query(
+        "UPDATE verification_codes SET consumed_at = ?
+         WHERE user_id = ? AND purpose = ? AND consumed_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(purpose)
+    .execute(&mut *conn)
+    .await?;
+    let code = new_code();
+    let expires_at = now + rules.ttl_secs;
+    sqlx::query(
+        "INSERT INTO verification_codes (user_id, purpose, destination, code_hash, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(user_id)
+    .bind(purpose)
+    .bind(destination)
+    .bind(stored_form(&code))
+    .bind(now)
+    .bind(expires_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Ok(Issued { code, expires_at }))
+}
+
+/// Checks a code typed back. On success the code is used up and the destination it was
+/// sent to is returned. A wrong code only increments the attempt counter.
+pub async fn redeem(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    purpose: &str,
+    code: &str,
+    rules: CodeRules,
+    now: i64,
+) -> Result<Result<String, CodeProblem>, sqlx::Error> {
+    let row: Option<(i64, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT id, destination, code_hash, attempts, expires_at FROM verification_codes
+         WHERE user_id = ? AND purpose = ? AND consumed_at IS NULL
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(user_id)
+    .bind(purpose)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((id, destination, stored, attempts, expires_at)) = row else {
+        return Ok(Err(CodeProblem::Expired));
+    };
+    if expires_at <= now {
+        return Ok(Err(CodeProblem::Expired));
+    }
+    let max = i64::from(rules.max_attempts);
+    if attempts >= max {
+        return Ok(Err(CodeProblem::AttemptsExceeded));
+    }
+    if matches(&stored, code) {
+        sqlx::query(
+            "UPDATE verification_codes SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        return Ok(Ok(destination));
+    }
+    sqlx::query("UPDATE verification_codes SET attempts = attempts + 1 WHERE id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let left = max - attempts - 1;
+    Ok(Err(if left <= 0 {
+        CodeProblem::AttemptsExceeded
+    } else {
+        CodeProblem::Incorrect {
+            attempts_left: u32::try_from(left).unwrap_or(0),
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::SqlitePool;
+
+    async fn pool_with_users() -> (tempfile::TempDir, SqlitePool) {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = crate::db::connect(&dir.path().join("t.db")).await.unwrap();
+        for name in ["ann", "ben"] {
+            sqlx::query("INSERT INTO users (username, username_canonical, display_name, created_at, updated_at) VALUES (?, ?, ?, 0, 0)")
+                .bind(name).bind(name).bind(name)
+                .execute(&pool).await.unwrap();
+        }
+        (dir, pool)
+    }
+
+    const RULES: CodeRules = CodeRules {
+        ttl_secs: 600,
+        max_attempts: 5,
+        sends_per_hour: 5,
+    };
+
+    #[tokio::test]
+    async fn a_code_is_eight_digits_stored_only_as_a_salted_hash_and_works_once() {
+        let (_dir, pool) = pool_with_users().await;
+        let mut conn = pool.acquire().await.unwrap();
+        let issued = issue(&mut conn, 1, "email", "a@example.org", RULES, 1000)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(issued.code.len(), 8);
+        assert!(issued.code.chars().all(|c| c.is_ascii_digit()));
+        assert_eq!(issued.expires_at, 1600);
+        let (stored,): (String,) = sqlx::query_as("SELECT code_hash FROM verification_codes")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert!(!stored.contains(&issued.code));
+        let got = redeem(&mut conn, 1, "email", &issued.code, RULES, 1001)
+            .await
+            .unwrap();
+        assert_eq!(got, Ok("a@example.org".to_owned()));
+        let again = redeem(&mut conn, 1, "email", &issued.code, RULES, 1002)
+            .await
+            .unwrap();
+        assert_eq!(again, Err(CodeProblem::Expired));
+    }
+
+    #[tokio::test]
+    async fn codes_expire_after_their_lifetime() {
+        let (_dir, pool) = pool_with_users().await;
+        let mut conn = pool.acquire().await.unwrap();
+        let issued = issue(&mut conn, 1, "email", "a@example.org", RULES, 1000)
+            .await
+            .unwrap()
+            .unwrap();
+        let late = redeem(&mut conn, 1, "email", &issued.code, RULES, 1600)
+            .await
+            .unwrap();
+        assert_eq!(late, Err(CodeProblem::Expired));
+    }
+
+    #[tokio::test]
+    async fn five_wrong_tries_use_a_code_up_even_for_the_right_code() {
+        let (_dir, pool) = pool_with_users().await;
+        let mut conn = pool.acquire().await.unwrap();
+        let issued = issue(&mut conn, 1, "phone", "+306912345612", RULES, 0)
+            .await
+            .unwrap()
+            .unwrap();
+        let wrong = if issued.code == "00000000" {
+            "11111111"
+        } else {
+            "00000000"
+        };
+        for left in (1..5).rev() {
+            let result = redeem(&mut conn, 1, "phone", wrong, RULES, 1)
+                .await
+                .unwrap();
+            assert_eq!(
+                result,
+                Err(CodeProblem::Incorrect {
+                    attempts_left: left
+                })
+            );
+        }
+        let fifth = redeem(&mut conn, 1, "phone", wrong, RULES, 1)
+            .await
+            .unwrap();
+        assert_eq!(fifth, Err(CodeProblem::AttemptsExceeded));
+        let right = redeem(&mut conn, 1, "phone", &issued.code, RULES, 1)
+            .await
+            .unwrap();
+        assert_eq!(right, Err(CodeProblem::AttemptsExceeded));
+    }
+
+    #[tokio::test]
+    async fn a_code_does_not_work_for_another_user_or_purpose_and_a_new_code_replaces_the_old() {
+        let (_dir, pool) = pool_with_users().await;
+        let mut conn = pool.acquire().await.unwrap();
+        let first = issue(&mut conn, 1, "email", "a@example.org", RULES, 0)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            redeem(&mut conn, 2, "email", &first.code, RULES, 1)
+                .await
+                .unwrap(),
+            Err(CodeProblem::Expired)
+        );
+        assert_eq!(
+            redeem(&mut conn, 1, "phone", &first.code, RULES, 1)
+                .await
+                .unwrap(),
+            Err(CodeProblem::Expired)
+        );
+        let second = issue(&mut conn, 1, "email", "b@example.org", RULES, 2)
+            .await
+            .unwrap()
+            .unwrap();
+        if first.code != second.code {
+            let old = redeem(&mut conn, 1, "email", &first.code, RULES, 3)
+                .await
+                .unwrap();
+            assert_eq!(old, Err(CodeProblem::Incorrect { attempts_left: 4 }));
+        }
+        let new = redeem(&mut conn, 1, "email", &second.code, RULES, 3)
+            .await
+            .unwrap();
+        assert_eq!(new, Ok("b@example.org".to_owned()));
+    }
+
+    #[tokio::test]
+    async fn at_most_five_codes_per_destination_and_per_account_each_hour() {
+        let (_dir, pool) = pool_with_users().await;
+        let mut conn = pool.acquire().await.unwrap();
+        for i in 0..5 {
+            issue(&mut conn, 1, "email", "a@example.org", RULES, 100 + i)
+                .await
+                .unwrap()
+                .unwrap();
+        }
+        let sixth = issue(&mut conn, 1, "email", "a@example.org", RULES, 200)
+            .await
+            .unwrap();
+        assert!(matches!(
+            sixth,
+            Err(CodeProblem::TooMany {
+                retry_after_secs: 3500
+            })
+        ));
+        // Another account cannot pump the same destination either.
+        let other = issue(&mut conn, 2, "email", "a@example.org", RULES, 200)
+            .await
+            .unwrap();
+        assert!(matches!(other, Err(CodeProblem::TooMany { .. })));
+        // Nor can the same account spread over fresh destinations.
+        let fresh = issue(&mut conn, 1, "phone", "+306912345612", RULES, 200)
+            .await
+            .unwrap();
+        assert!(matches!(fresh, Err(CodeProblem::TooMany { .. })));
+        // An hour after the first send there is room again.
+        assert!(
+            issue(&mut conn, 1, "email", "a@example.org", RULES, 100 + HOUR)
+                .await
+                .unwrap()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_stored_form_matches_only_its_code() {
+        let stored = stored_form("12345678");
+        assert!(matches(&stored, "12345678"));
+        assert!(!matches(&stored, "12345679"));
+        assert!(!matches("garbage", "12345678"));
+        assert_ne!(stored, stored_form("12345678"));
+    }
+}
