@@ -59,6 +59,8 @@ export SSPR_DELIVERY__SMTP__FROM="sspr <sspr@e2e.test>"
 export SSPR_DELIVERY__RETRY_BASE_SECONDS=1
 export SSPR_DELIVERY__RETRY_MAX_SECONDS=2
 export SSPR_DELIVERY__SMS__URL="http://127.0.0.1:$sms_port/sms"
+# Codes live one minute (the minimum), so the expired-code spec waits ~65 s, not 15 min.
+export SSPR_VERIFICATION__CODE_TTL_MINUTES=1
 
 "$server" >"$work/server.log" 2>&1 &
 pid=$!

@@ -1,27 +1,103 @@
-//! A server call started by submitting a form.
+//! A server call started by submitting a form or pressing a button.
+//!
+//! This is a small stand-in for Leptos's `Action`: the call's future is boxed, so each
+//! form adds one closure to the wasm bundle rather than a whole generic action machine
+//! (the bundle has a size budget, and pages have many forms).
 
 use super::error_text;
 use crate::domain::AppError;
 use crate::state::use_i18n;
 use leptos::prelude::*;
 use std::future::Future;
+use std::pin::Pin;
 
-/// A form's server call, whose value is the latest result.
-pub type FormAction<I, O> = Action<I, Result<O, AppError>>;
+type Call<I, O> = Box<dyn Fn(I) -> Pin<Box<dyn Future<Output = Result<O, AppError>>>>>;
+type Callback<O> = Box<dyn Fn(&Result<O, AppError>)>;
 
-/// The action that runs `call` with the form's input, and its latest error in the user's
+/// A form's server call: whether it is running, and its latest result.
+pub struct FormAction<I: 'static, O: Send + Sync + 'static> {
+    call: StoredValue<Call<I, O>, LocalStorage>,
+    callback: StoredValue<Option<Callback<O>>, LocalStorage>,
+    pending: RwSignal<bool>,
+    value: RwSignal<Option<Result<O, AppError>>>,
+}
+
+impl<I, O: Send + Sync> Clone for FormAction<I, O> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<I, O: Send + Sync> Copy for FormAction<I, O> {}
+
+impl<I: 'static, O: Send + Sync + 'static> FormAction<I, O> {
+    /// Starts the call. A second submit while one is running is ignored, so a double
+    /// click never sends a form twice.
+    pub fn dispatch(&self, input: I) {
+        if self.pending.get_untracked() {
+            return;
+        }
+        let Some(future) = self.call.try_with_value(|call| call(input)) else {
+            return;
+        };
+        let (pending, value, callback) = (self.pending, self.value, self.callback);
+        // The callback runs under the owner of the form, so it can read context.
+        let owner = Owner::current();
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            let result = future.await;
+            let run = || callback.with_value(|cb| cb.as_ref().map(|cb| cb(&result)));
+            match &owner {
+                Some(owner) => owner.with(run),
+                None => run(),
+            };
+            value.set(Some(result));
+            pending.set(false);
+        });
+    }
+
+    /// Runs `f` with each result as it arrives (instead of an effect watching `value`:
+    /// one boxed closure costs the bundle far less than an effect).
+    #[allow(dead_code)] // used as the pages move off effects
+    pub fn on_result(self, f: impl Fn(&Result<O, AppError>) + 'static) -> Self {
+        self.callback.set_value(Some(Box::new(f)));
+        self
+    }
+
+    pub fn dispatch_local(&self, input: I) {
+        self.dispatch(input);
+    }
+
+    pub fn pending(&self) -> Signal<bool> {
+        self.pending.into()
+    }
+
+    /// The latest result, `None` before the first call finishes.
+    pub fn value(&self) -> ReadSignal<Option<Result<O, AppError>>> {
+        self.value.read_only()
+    }
+}
+
+/// The call that runs `call` with the form's input, and its latest error in the user's
 /// language (re-translated when the language changes).
 pub fn form_action<I, O, F, Fut>(call: F) -> (FormAction<I, O>, Signal<Option<String>>)
 where
-    I: Clone + Send + Sync + 'static,
+    I: 'static,
     O: Send + Sync + 'static,
     F: Fn(I) -> Fut + 'static,
     Fut: Future<Output = Result<O, AppError>> + 'static,
 {
     let i18n = use_i18n();
-    let action = Action::new_local(move |input: &I| call(input.clone()));
+    let boxed: Call<I, O> = Box::new(move |input| Box::pin(call(input)));
+    let action = FormAction {
+        call: StoredValue::new_local(boxed),
+        callback: StoredValue::new_local(None),
+        pending: RwSignal::new(false),
+        value: RwSignal::new(None),
+    };
+    let value = action.value;
     let error = Signal::derive(move || {
-        action.value().with(|result| {
+        value.with(|result| {
             result
                 .as_ref()
                 .and_then(|r| r.as_ref().err())

@@ -1,6 +1,7 @@
 //! The header on every page: product name, navigation, language, the signed-in user.
 
 use crate::api::sign_out;
+use crate::components::Tr;
 use crate::i18n::{k, Locale};
 use crate::state::{use_i18n, use_session};
 use leptos::prelude::*;
@@ -35,14 +36,14 @@ pub fn Header() -> impl IntoView {
             <A href="/" attr:class="brand">"sspr"</A>
             <nav aria-label=move || i18n.t(k::NAV_LABEL)>
                 <Show when=move || session.me.get().is_some()>
-                    <A href="/account">{move || i18n.t(k::NAV_ACCOUNT)}</A>
+                    <A href="/account"><Tr key=k::NAV_ACCOUNT/></A>
                 </Show>
                 <Show when=move || session.me.get().is_some_and(|me| me.is_admin())>
-                    <A href="/admin">{move || i18n.t(k::NAV_ADMIN)}</A>
+                    <A href="/admin"><Tr key=k::NAV_ADMIN/></A>
                 </Show>
             </nav>
             <div class="header-tools">
-                <label for="language" class="visually-hidden">{move || i18n.t(k::LANGUAGE_LABEL)}</label>
+                <label for="language" class="visually-hidden"><Tr key=k::LANGUAGE_LABEL/></label>
                 <select id="language" on:change=on_language>
                     {Locale::ALL
                         .into_iter()

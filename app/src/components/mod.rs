@@ -4,8 +4,10 @@ mod alert;
 mod field;
 mod form;
 mod header;
+mod text;
 
 pub use alert::{error_text, local_time, problem_text, ErrorAlert, Notice};
 pub use field::{SubmitButton, TextField};
 pub use form::form_action;
 pub use header::Header;
+pub use text::Tr;

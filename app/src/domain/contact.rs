@@ -238,6 +238,14 @@ mod tests {
     }
 
     #[test]
+    fn header_injection_and_lists_are_not_addresses() {
+        assert!(Email::parse("victim@x.test\r\nBcc: a@evil.test").is_err());
+        assert!(Email::parse("victim@x.test,a@evil.test").is_err());
+        assert!(Email::parse("victim@x.test%0acc:a@evil.test").is_err());
+        assert!(Email::parse("\"a b\"@x.test").is_err());
+    }
+
+    #[test]
     fn emails_mask_all_but_the_first_letter_and_the_domain() {
         assert_eq!(
             Email::parse("jane@example.com").unwrap().masked(),

@@ -1,6 +1,7 @@
 //! `/account`: the signed-in user's profile.
 
 use super::{Loading, PageTitle};
+use crate::components::Tr;
 use crate::i18n::{k, Key};
 use crate::state::{use_i18n, use_session};
 use leptos::prelude::*;
@@ -24,9 +25,9 @@ pub fn AccountPage() -> impl IntoView {
                             <Row label=k::ACCOUNT_EMAIL value=me.email.unwrap_or_else(|| not_set.clone())/>
                             <Row label=k::ACCOUNT_PHONE value=me.phone.unwrap_or(not_set)/>
                         </dl>
-                        <A href="/account/password" attr:class="button">{move || i18n.t(k::ACCOUNT_CHANGE_PASSWORD)}</A>
+                        <A href="/account/password" attr:class="button"><Tr key=k::ACCOUNT_CHANGE_PASSWORD/></A>
                         " "
-                        <A href="/account/security-info" attr:class="button">{move || i18n.t(k::ACCOUNT_SECURITY_INFO)}</A>
+                        <A href="/account/security-info" attr:class="button"><Tr key=k::ACCOUNT_SECURITY_INFO/></A>
                     }
                     .into_any()
                 }

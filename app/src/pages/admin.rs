@@ -2,14 +2,14 @@
 
 use super::{Loading, PageTitle};
 use crate::api::{list_users, UserPage};
-use crate::components::{error_text, ErrorAlert};
+use crate::components::{error_text, ErrorAlert, Tr};
 use crate::i18n::{fill, k};
 use crate::state::{use_i18n, use_session};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let i18n = use_i18n();
     let session = use_session();
     // Decide only once the session is known, so admins never glimpse "no access".
     move || match (session.loaded.get(), session.me.get()) {
@@ -18,7 +18,7 @@ pub fn AdminPage() -> impl IntoView {
         (true, _) => view! {
             <section class="card">
                 <PageTitle key=k::FORBIDDEN_TITLE/>
-                <p>{move || i18n.t(k::FORBIDDEN_BODY)}</p>
+                <p><Tr key=k::FORBIDDEN_BODY/></p>
             </section>
         }
         .into_any(),
@@ -43,10 +43,11 @@ fn UsersList() -> impl IntoView {
     view! {
         <section class="card wide">
             <PageTitle key=k::ADMIN_USERS_TITLE/>
+            <p><A href="/admin/outbox"><Tr key=k::ADMIN_OUTBOX_LINK/></A></p>
             <form role="search" class="inline" on:submit=on_search>
-                <label for="user-search">{move || i18n.t(k::ADMIN_SEARCH_LABEL)}</label>
+                <label for="user-search"><Tr key=k::ADMIN_SEARCH_LABEL/></label>
                 <input id="user-search" type="search" bind:value=typed/>
-                <button type="submit">{move || i18n.t(k::ADMIN_SEARCH_SUBMIT)}</button>
+                <button type="submit"><Tr key=k::ADMIN_SEARCH_SUBMIT/></button>
             </form>
             {move || match users.get() {
                 None => view! { <Loading/> }.into_any(),
@@ -86,27 +87,27 @@ fn UsersTable(result: UserPage, page: RwSignal<u32>) -> impl IntoView {
         .collect_view();
     view! {
         <p role="status" class="result-count">{move || fill(i18n.t(k::ADMIN_USERS_COUNT), &[("count", &total)])}</p>
-        {empty.then(|| view! { <p>{move || i18n.t(k::ADMIN_USERS_NONE)}</p> })}
+        {empty.then(|| view! { <p><Tr key=k::ADMIN_USERS_NONE/></p> })}
         <table class="users">
-            <caption class="visually-hidden">{move || i18n.t(k::ADMIN_USERS_TITLE)}</caption>
+            <caption class="visually-hidden"><Tr key=k::ADMIN_USERS_TITLE/></caption>
             <thead>
                 <tr>
-                    <th scope="col">{move || i18n.t(k::FIELD_USERNAME)}</th>
-                    <th scope="col">{move || i18n.t(k::ACCOUNT_DISPLAY_NAME)}</th>
-                    <th scope="col">{move || i18n.t(k::ACCOUNT_EMAIL)}</th>
-                    <th scope="col">{move || i18n.t(k::ADMIN_GROUPS)}</th>
-                    <th scope="col">{move || i18n.t(k::ADMIN_STATUS)}</th>
+                    <th scope="col"><Tr key=k::FIELD_USERNAME/></th>
+                    <th scope="col"><Tr key=k::ACCOUNT_DISPLAY_NAME/></th>
+                    <th scope="col"><Tr key=k::ACCOUNT_EMAIL/></th>
+                    <th scope="col"><Tr key=k::ADMIN_GROUPS/></th>
+                    <th scope="col"><Tr key=k::ADMIN_STATUS/></th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
         </table>
         <nav class="pager" aria-label=move || i18n.t(k::ADMIN_PAGER_LABEL)>
             <button type="button" disabled={current == 0} on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
-                {move || i18n.t(k::ADMIN_PREVIOUS)}
+                <Tr key=k::ADMIN_PREVIOUS/>
             </button>
             <span>{move || fill(i18n.t(k::ADMIN_PAGE_OF), &[("page", &(current + 1).to_string()), ("count", &count.to_string())])}</span>
             <button type="button" disabled={current + 1 >= count} on:click=move |_| page.update(|p| *p += 1)>
-                {move || i18n.t(k::ADMIN_NEXT)}
+                <Tr key=k::ADMIN_NEXT/>
             </button>
         </nav>
     }

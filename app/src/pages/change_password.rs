@@ -3,7 +3,9 @@
 
 use super::PageTitle;
 use crate::api::change_password;
-use crate::components::{form_action, problem_text, ErrorAlert, Notice, SubmitButton, TextField};
+use crate::components::{
+    form_action, problem_text, ErrorAlert, Notice, SubmitButton, TextField, Tr,
+};
 use crate::domain::password_rules::check_new_password;
 use crate::domain::{FieldProblem, PasswordProblem};
 use crate::i18n::k;
@@ -59,7 +61,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
         <section class="card narrow">
             <PageTitle key=k::CHANGE_PASSWORD_TITLE/>
             <Show when=must_change>
-                <p class="alert info">{move || i18n.t(k::CHANGE_PASSWORD_REQUIRED)}</p>
+                <p class="alert info"><Tr key=k::CHANGE_PASSWORD_REQUIRED/></p>
             </Show>
             <ErrorAlert message=error/>
             <Notice message=done/>

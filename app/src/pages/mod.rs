@@ -8,7 +8,7 @@ mod outbox;
 mod security_info;
 mod sign_in;
 
-use crate::components::Header;
+use crate::components::{Header, Tr};
 use crate::i18n::k;
 use crate::state::{use_i18n, I18n, Session};
 use leptos::prelude::*;
@@ -25,11 +25,11 @@ fn needs_session(path: &str) -> bool {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let i18n = I18n::provide();
+    I18n::provide();
     Session::provide();
     view! {
         <Router>
-            <a class="skip-link" href="#main" on:click=skip_to_main>{move || i18n.t(k::SKIP_TO_CONTENT)}</a>
+            <a class="skip-link" href="#main" on:click=skip_to_main><Tr key=k::SKIP_TO_CONTENT/></a>
             <Header/>
             <Guard/>
             <main id="main" tabindex="-1">
@@ -103,11 +103,10 @@ fn PageTitle(key: crate::i18n::Key) -> impl IntoView {
 /// Shown while the session is still loading.
 #[component]
 fn Loading() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <p class="loading" role="status" aria-live="polite">
             <span class="spinner" aria-hidden="true"></span>
-            {move || i18n.t(k::LOADING)}
+            <Tr key=k::LOADING/>
         </p>
     }
 }

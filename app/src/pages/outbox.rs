@@ -3,7 +3,7 @@
 
 use super::{Loading, PageTitle};
 use crate::api::{list_outbox, OutboxEntry};
-use crate::components::{error_text, local_time, ErrorAlert};
+use crate::components::{error_text, local_time, ErrorAlert, Tr};
 use crate::i18n::k;
 use crate::state::use_i18n;
 use leptos::prelude::*;
@@ -15,12 +15,12 @@ pub fn OutboxPage() -> impl IntoView {
     view! {
         <section class="card wide">
             <PageTitle key=k::OUTBOX_TITLE/>
-            <p class="lead">{move || i18n.t(k::OUTBOX_LEAD)}</p>
-            <button type="button" on:click=move |_| messages.refetch()>{move || i18n.t(k::OUTBOX_REFRESH)}</button>
+            <p class="lead"><Tr key=k::OUTBOX_LEAD/></p>
+            <button type="button" on:click=move |_| messages.refetch()><Tr key=k::OUTBOX_REFRESH/></button>
             {move || match messages.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(e)) => view! { <ErrorAlert message=Signal::derive(move || Some(error_text(i18n, &e)))/> }.into_any(),
-                Some(Ok(rows)) if rows.is_empty() => view! { <p>{move || i18n.t(k::OUTBOX_EMPTY)}</p> }.into_any(),
+                Some(Ok(rows)) if rows.is_empty() => view! { <p><Tr key=k::OUTBOX_EMPTY/></p> }.into_any(),
                 Some(Ok(rows)) => view! { <OutboxTable rows/> }.into_any(),
             }}
         </section>
@@ -35,10 +35,10 @@ fn OutboxTable(rows: Vec<OutboxEntry>) -> impl IntoView {
             <table id="outbox">
                 <thead>
                     <tr>
-                        <th scope="col">{move || i18n.t(k::OUTBOX_CREATED)}</th>
-                        <th scope="col">{move || i18n.t(k::OUTBOX_TO)}</th>
-                        <th scope="col">{move || i18n.t(k::OUTBOX_MESSAGE)}</th>
-                        <th scope="col">{move || i18n.t(k::ADMIN_STATUS)}</th>
+                        <th scope="col"><Tr key=k::OUTBOX_CREATED/></th>
+                        <th scope="col"><Tr key=k::OUTBOX_TO/></th>
+                        <th scope="col"><Tr key=k::OUTBOX_MESSAGE/></th>
+                        <th scope="col"><Tr key=k::ADMIN_STATUS/></th>
                     </tr>
                 </thead>
                 <tbody>

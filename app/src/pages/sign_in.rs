@@ -2,7 +2,7 @@
 
 use super::PageTitle;
 use crate::api::sign_in;
-use crate::components::{form_action, problem_text, ErrorAlert, SubmitButton, TextField};
+use crate::components::{form_action, problem_text, ErrorAlert, SubmitButton, TextField, Tr};
 use crate::domain::{FieldProblem, Username};
 use crate::i18n::k;
 use crate::state::{use_i18n, use_session};
@@ -58,7 +58,7 @@ pub fn SignInPage() -> impl IntoView {
     view! {
         <section class="card narrow">
             <PageTitle key=k::SIGN_IN_TITLE/>
-            <p class="lead">{move || i18n.t(k::SIGN_IN_LEAD)}</p>
+            <p class="lead"><Tr key=k::SIGN_IN_LEAD/></p>
             <ErrorAlert message=error/>
             <form on:submit=on_submit novalidate>
                 <TextField id="username" label=k::FIELD_USERNAME value=username autocomplete="username"

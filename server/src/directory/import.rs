@@ -4,7 +4,7 @@
 
 use crate::accounts::store::{self, InsertError, NewUser};
 use crate::error::Result;
-use app::domain::Username;
+use app::domain::{Email, PhoneNumber, Username};
 use serde::Deserialize;
 use sqlx::SqlitePool;
 use std::io::Read;
@@ -44,43 +44,29 @@ fn no_control(text: &str) -> bool {
     !text.chars().any(char::is_control)
 }
 
-/// A deliberately plain check; the full email type arrives with security info.
+/// The same `Email` type security info uses; an empty cell means no address.
 fn check_email(raw: &str) -> Result<Option<String>, String> {
-    let email = raw.trim();
-    if email.is_empty() {
+    if raw.trim().is_empty() {
         return Ok(None);
     }
-    let valid = email.len() <= 254
-        && no_control(email)
-        && !email.contains(char::is_whitespace)
-        && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && !domain.contains('@')
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-        });
-    valid
-        .then(|| Some(email.to_owned()))
-        .ok_or_else(|| format!("email `{email}` is not a valid address"))
+    Email::parse(raw)
+        .map(|email| Some(email.to_string()))
+        .map_err(|p| format!("email `{}` is not a valid address ({p:?})", raw.trim()))
 }
 
-/// E.164: a plus sign and 8 to 15 digits; spaces and dashes are ignored.
+/// The same `PhoneNumber` type security info uses: E.164, spaces and dashes ignored.
 fn check_phone(raw: &str) -> Result<Option<String>, String> {
-    let compact: String = raw.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
-    if compact.is_empty() {
+    if raw.trim().is_empty() {
         return Ok(None);
     }
-    let digits = compact.strip_prefix('+').unwrap_or("");
-    let valid = (8..=15).contains(&digits.len())
-        && digits.chars().all(|c| c.is_ascii_digit())
-        && !digits.starts_with('0');
-    valid.then(|| Some(compact.clone())).ok_or_else(|| {
-        format!(
-            "phone `{}` is not in E.164 form such as +302101234567",
-            raw.trim()
-        )
-    })
+    PhoneNumber::parse(raw)
+        .map(|phone| Some(phone.to_string()))
+        .map_err(|p| {
+            format!(
+                "phone `{}` is not in E.164 form such as +302101234567 ({p:?})",
+                raw.trim()
+            )
+        })
 }
 
 fn check_row(row: Row) -> Result<Valid, String> {

@@ -2,7 +2,7 @@
 
 use super::{Page, Remove, Status};
 use crate::api::{confirm_authenticator, start_authenticator, AuthenticatorSetup};
-use crate::components::{form_action, ErrorAlert, SubmitButton, TextField};
+use crate::components::{form_action, ErrorAlert, SubmitButton, TextField, Tr};
 use crate::domain::MethodKind;
 use crate::i18n::k;
 use crate::state::use_i18n;
@@ -42,7 +42,7 @@ pub fn Authenticator() -> impl IntoView {
     };
     view! {
         <section class="method" aria-labelledby="authenticator-title">
-            <h2 id="authenticator-title">{move || i18n.t(k::METHOD_AUTHENTICATOR)}</h2>
+            <h2 id="authenticator-title"><Tr key=k::METHOD_AUTHENTICATOR/></h2>
             <Status kind=MethodKind::Authenticator/>
             <ErrorAlert message=start_error/>
             <Show when=move || setup.get().is_none()>
@@ -55,16 +55,16 @@ pub fn Authenticator() -> impl IntoView {
                     ev.prevent_default();
                     confirm.dispatch(code.get_untracked());
                 }>
-                    <p>{move || i18n.t(k::AUTHENTICATOR_SCAN)}</p>
+                    <p><Tr key=k::AUTHENTICATOR_SCAN/></p>
                     // The SVG is made on the server from the otpauth URI; it holds no script.
                     <div class="qr" inner_html=s.qr_svg></div>
-                    <p>{move || i18n.t(k::AUTHENTICATOR_SECRET)}</p>
+                    <p><Tr key=k::AUTHENTICATOR_SECRET/></p>
                     <p><code id="authenticator-secret">{s.secret}</code></p>
                     <ErrorAlert message=confirm_error/>
                     <TextField id="authenticator-code" label=k::FIELD_AUTHENTICATOR_CODE value=code
                         autocomplete="one-time-code" required=true/>
                     <SubmitButton label=k::CODE_CONFIRM busy_label=k::CODE_CONFIRMING busy=confirm.pending()/>
-                    <button type="button" on:click=move |_| setup.set(None)>{move || i18n.t(k::CANCEL)}</button>
+                    <button type="button" on:click=move |_| setup.set(None)><Tr key=k::CANCEL/></button>
                 </form>
             })}
         </section>

@@ -2,7 +2,7 @@
 
 use super::{Page, Remove, Status};
 use crate::api::{confirm_code, send_email_code, send_phone_code, CodeSent};
-use crate::components::{form_action, local_time, ErrorAlert, SubmitButton, TextField};
+use crate::components::{form_action, local_time, ErrorAlert, SubmitButton, TextField, Tr};
 use crate::domain::{AppError, MethodKind};
 use crate::i18n::{fill, k};
 use crate::state::use_i18n;
@@ -79,7 +79,7 @@ pub fn ContactMethod(kind: MethodKind) -> impl IntoView {
             <h2 id=format!("{prefix}-title")>{move || i18n.t(title)}</h2>
             <Status kind=kind/>
             <Show when=unavailable>
-                <p class="muted">{move || i18n.t(k::METHOD_UNAVAILABLE)}</p>
+                <p class="muted"><Tr key=k::METHOD_UNAVAILABLE/></p>
             </Show>
             <Show when=move || !editing.get() && !unavailable()>
                 <button type="button" id=format!("{prefix}-add") on:click=move |_| editing.set(true)>{add_label}</button>
@@ -94,10 +94,10 @@ pub fn ContactMethod(kind: MethodKind) -> impl IntoView {
                     <ErrorAlert message=send_error/>
                     <TextField id=if is_email { "email-address" } else { "phone-number" } label=field_label
                         value=destination kind=input_kind autocomplete=autocomplete required=true/>
-                    {(!is_email).then(|| view! { <p class="hint">{move || i18n.t(k::PHONE_HINT)}</p> })}
+                    {(!is_email).then(|| view! { <p class="hint"><Tr key=k::PHONE_HINT/></p> })}
                     <SubmitButton label=k::CODE_SEND busy_label=k::CODE_SENDING busy=send.pending()/>
                     <button type="button" on:click=move |_| { editing.set(false); sent.set(None); }>
-                        {move || i18n.t(k::CANCEL)}
+                        <Tr key=k::CANCEL/>
                     </button>
                 </form>
                 <Show when=move || sent.get().is_some()>

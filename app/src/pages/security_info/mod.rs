@@ -12,7 +12,7 @@ use crate::api::{
     SecurityInfo,
 };
 use crate::components::{
-    error_text, form_action, local_time, ErrorAlert, Notice, SubmitButton, TextField,
+    error_text, form_action, local_time, ErrorAlert, Notice, SubmitButton, TextField, Tr,
 };
 use crate::domain::{AppError, MethodKind, RegistrationDue};
 use crate::i18n::{fill, k, Key};
@@ -83,17 +83,20 @@ pub fn SecurityInfoPage() -> impl IntoView {
         }
     });
     let load_text = Signal::derive(move || load_error.get().map(|e| error_text(i18n, &e)));
+    // Only whether the overview has arrived: the panels below must not be rebuilt (losing
+    // open forms and freshly shown recovery codes) each time a change updates it.
+    let loaded = Memo::new(move |_| page.info.with(Option::is_some));
 
     view! {
         <section class="card wide">
             <PageTitle key=k::SECURITY_INFO_TITLE/>
-            <p class="lead">{move || i18n.t(k::SECURITY_INFO_LEAD)}</p>
+            <p class="lead"><Tr key=k::SECURITY_INFO_LEAD/></p>
             <ErrorAlert message=load_text/>
             <Notice message=page.notice/>
-            {move || match page.info.get() {
-                None if load_error.get().is_none() => view! { <Loading/> }.into_any(),
-                None => ().into_any(),
-                Some(_) => view! {
+            {move || match loaded.get() {
+                false if load_error.get().is_none() => view! { <Loading/> }.into_any(),
+                false => ().into_any(),
+                true => view! {
                     <Enforcement/>
                     <Show when=move || page.reauth.get()>
                         <Reauthenticate/>
@@ -159,18 +162,18 @@ fn Enforcement() -> impl IntoView {
                     <p>{text}</p>
                     {(due == RegistrationDue::Reconfirm).then(|| view! {
                         <button type="button" class="primary" on:click=move |_| { reconfirm.dispatch(()); }>
-                            {move || i18n.t(k::SECURITY_INFO_CONFIRM)}
+                            <Tr key=k::SECURITY_INFO_CONFIRM/>
                         </button>
                     })}
                     {if can_postpone {
                         view! {
                             <p>{left}</p>
                             <button type="button" on:click=move |_| { postpone.dispatch(()); }>
-                                {move || i18n.t(k::SECURITY_INFO_POSTPONE)}
+                                <Tr key=k::SECURITY_INFO_POSTPONE/>
                             </button>
                         }.into_any()
                     } else if !info.postponed {
-                        view! { <p>{move || i18n.t(k::SECURITY_INFO_NO_POSTPONE)}</p> }.into_any()
+                        view! { <p><Tr key=k::SECURITY_INFO_NO_POSTPONE/></p> }.into_any()
                     } else {
                         ().into_any()
                     }}
@@ -201,8 +204,8 @@ fn Reauthenticate() -> impl IntoView {
             ev.prevent_default();
             action.dispatch(password.get_untracked());
         }>
-            <h2>{move || use_i18n().t(k::REAUTH_TITLE)}</h2>
-            <p>{move || use_i18n().t(k::REAUTH_LEAD)}</p>
+            <h2><Tr key=k::REAUTH_TITLE/></h2>
+            <p><Tr key=k::REAUTH_LEAD/></p>
             <ErrorAlert message=error/>
             <TextField id="reauth-password" label=k::FIELD_PASSWORD value=password kind="password"
                 autocomplete="current-password" required=true/>
@@ -238,7 +241,6 @@ fn Status(kind: MethodKind) -> impl IntoView {
 #[component]
 fn Remove(kind: MethodKind) -> impl IntoView {
     let page = Page::use_page();
-    let i18n = use_i18n();
     let (action, error) = form_action(crate::api::remove_method);
     Effect::new(move |_| {
         action.value().with(|v| page.watch(v.as_ref()));
@@ -253,7 +255,7 @@ fn Remove(kind: MethodKind) -> impl IntoView {
         <Show when=registered>
             <button type="button" class="danger" id=id.clone() disabled=move || action.pending().get()
                 on:click=move |_| { action.dispatch(kind); }>
-                {move || i18n.t(k::METHOD_REMOVE)}
+                <Tr key=k::METHOD_REMOVE/>
             </button>
         </Show>
     }

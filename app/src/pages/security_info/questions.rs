@@ -3,7 +3,7 @@
 
 use super::{Page, Remove, Status};
 use crate::api::{question_bank, save_questions, Question, QuestionAnswer};
-use crate::components::{form_action, ErrorAlert, SubmitButton};
+use crate::components::{form_action, ErrorAlert, SubmitButton, Tr};
 use crate::domain::MethodKind;
 use crate::i18n::{fill, k, Locale};
 use crate::state::use_i18n;
@@ -21,8 +21,9 @@ pub fn Questions() -> impl IntoView {
     Effect::new(move |_| {
         load.value().with(|v| page.watch(v.as_ref()));
         if let Some(Ok(questions)) = load.value().get() {
-            // Offer different questions in each row to start with.
-            let fresh = (0..count())
+            // Offer different questions in each row to start with. Untracked: saving
+            // updates the overview, and that must not reopen the form.
+            let fresh = (0..untrack(count))
                 .map(|i| {
                     let id = questions
                         .get(i)
@@ -70,7 +71,7 @@ pub fn Questions() -> impl IntoView {
     };
     view! {
         <section class="method" aria-labelledby="questions-title">
-            <h2 id="questions-title">{move || i18n.t(k::METHOD_QUESTIONS)}</h2>
+            <h2 id="questions-title"><Tr key=k::METHOD_QUESTIONS/></h2>
             <Status kind=MethodKind::Questions/>
             <ErrorAlert message=load_error/>
             <Show when=move || rows.with(Vec::is_empty)>
@@ -107,7 +108,7 @@ pub fn Questions() -> impl IntoView {
                         }
                     </For>
                     <SubmitButton label=k::QUESTIONS_SAVE busy_label=k::QUESTIONS_SAVING busy=save.pending()/>
-                    <button type="button" on:click=move |_| rows.set(Vec::new())>{move || i18n.t(k::CANCEL)}</button>
+                    <button type="button" on:click=move |_| rows.set(Vec::new())><Tr key=k::CANCEL/></button>
                 </form>
             </Show>
         </section>

@@ -2,7 +2,7 @@
 
 use super::{Page, Remove, Status};
 use crate::api::new_recovery_codes;
-use crate::components::{form_action, ErrorAlert};
+use crate::components::{form_action, ErrorAlert, Tr};
 use crate::domain::MethodKind;
 use crate::i18n::k;
 use crate::state::use_i18n;
@@ -18,8 +18,9 @@ pub fn RecoveryCodes() -> impl IntoView {
         generate.value().with(|v| page.watch(v.as_ref()));
         if let Some(Ok(fresh)) = generate.value().get() {
             codes.set(fresh);
-            // Reload the overview so the status line shows the new set.
-            leptos::task::spawn_local(async move {
+            // Reload the overview so the status line shows the new set. Scoped, so that
+            // `page.update` still finds the session and i18n contexts after the await.
+            leptos::task::spawn_local_scoped(async move {
                 if let Ok(info) = crate::api::get_security_info().await {
                     page.update(info, k::RECOVERY_CREATED);
                 }
@@ -45,7 +46,7 @@ pub fn RecoveryCodes() -> impl IntoView {
     };
     view! {
         <section class="method" aria-labelledby="recovery-title">
-            <h2 id="recovery-title">{move || i18n.t(k::METHOD_RECOVERY_CODES)}</h2>
+            <h2 id="recovery-title"><Tr key=k::METHOD_RECOVERY_CODES/></h2>
             <Status kind=MethodKind::RecoveryCodes/>
             <ErrorAlert message=error/>
             <button type="button" id="recovery-generate" disabled=move || generate.pending().get()
@@ -53,14 +54,14 @@ pub fn RecoveryCodes() -> impl IntoView {
             <Remove kind=MethodKind::RecoveryCodes/>
             <Show when=move || !codes.with(Vec::is_empty)>
                 <div class="panel">
-                    <p class="alert info">{move || i18n.t(k::RECOVERY_SHOWN_ONCE)}</p>
+                    <p class="alert info"><Tr key=k::RECOVERY_SHOWN_ONCE/></p>
                     <ol class="codes" id="recovery-codes">
                         {move || codes.get().into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
                     </ol>
                     <a class="button" id="recovery-download" href=download download="sspr-recovery-codes.txt">
-                        {move || i18n.t(k::RECOVERY_DOWNLOAD)}
+                        <Tr key=k::RECOVERY_DOWNLOAD/>
                     </a>
-                    <button type="button" on:click=move |_| codes.set(Vec::new())>{move || i18n.t(k::RECOVERY_DONE)}</button>
+                    <button type="button" on:click=move |_| codes.set(Vec::new())><Tr key=k::RECOVERY_DONE/></button>
                 </div>
             </Show>
         </section>
