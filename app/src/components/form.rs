@@ -20,6 +20,8 @@ pub struct FormAction<I: 'static, O: Send + Sync + 'static> {
     callback: StoredValue<Option<Callback<O>>, LocalStorage>,
     pending: RwSignal<bool>,
     value: RwSignal<Option<Result<O, AppError>>>,
+    /// Counts dispatches, so only the latest call's result is kept.
+    latest: StoredValue<u64>,
 }
 
 impl<I, O: Send + Sync> Clone for FormAction<I, O> {
@@ -31,34 +33,32 @@ impl<I, O: Send + Sync> Clone for FormAction<I, O> {
 impl<I, O: Send + Sync> Copy for FormAction<I, O> {}
 
 impl<I: 'static, O: Send + Sync + 'static> FormAction<I, O> {
-    /// Starts the call. A second submit while one is running is ignored, so a double
-    /// click never sends a form twice.
+    /// Starts the call. When calls overlap (a pager clicked twice), only the result of
+    /// the latest one is kept, so an older answer never overwrites a newer one.
     pub fn dispatch(&self, input: I) {
-        if self.pending.get_untracked() {
-            return;
-        }
         let Some(future) = self.call.try_with_value(|call| call(input)) else {
             return;
         };
-        let (pending, value, callback) = (self.pending, self.value, self.callback);
-        // The callback runs under the owner of the form, so it can read context.
-        let owner = Owner::current();
+        let (pending, value, callback, latest) =
+            (self.pending, self.value, self.callback, self.latest);
+        latest.update_value(|n| *n += 1);
+        let this_call = latest.get_value();
         pending.set(true);
         leptos::task::spawn_local(async move {
             let result = future.await;
-            let run = || callback.with_value(|cb| cb.as_ref().map(|cb| cb(&result)));
-            match &owner {
-                Some(owner) => owner.with(run),
-                None => run(),
-            };
+            if latest.try_get_value() != Some(this_call) {
+                return;
+            }
+            callback.with_value(|cb| cb.as_ref().map(|cb| cb(&result)));
             value.set(Some(result));
             pending.set(false);
         });
     }
 
-    /// Runs `f` with each result as it arrives (instead of an effect watching `value`:
-    /// one boxed closure costs the bundle far less than an effect).
-    #[allow(dead_code)] // used as the pages move off effects
+    /// Runs `f` with each result as it arrives (instead of an effect watching the value:
+    /// one boxed closure costs the bundle far less than an effect). `f` runs outside any
+    /// reactive owner, so it must not create signals or read context: capture what it
+    /// needs when the component is made.
     pub fn on_result(self, f: impl Fn(&Result<O, AppError>) + 'static) -> Self {
         self.callback.set_value(Some(Box::new(f)));
         self
@@ -70,11 +70,6 @@ impl<I: 'static, O: Send + Sync + 'static> FormAction<I, O> {
 
     pub fn pending(&self) -> Signal<bool> {
         self.pending.into()
-    }
-
-    /// The latest result, `None` before the first call finishes.
-    pub fn value(&self) -> ReadSignal<Option<Result<O, AppError>>> {
-        self.value.read_only()
     }
 }
 
@@ -94,6 +89,7 @@ where
         callback: StoredValue::new_local(None),
         pending: RwSignal::new(false),
         value: RwSignal::new(None),
+        latest: StoredValue::new(0),
     };
     let value = action.value;
     let error = Signal::derive(move || {

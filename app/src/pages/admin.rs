@@ -2,7 +2,7 @@
 
 use super::{Loading, PageTitle};
 use crate::api::{list_users, UserPage};
-use crate::components::{error_text, ErrorAlert, Tr};
+use crate::components::{form_action, ErrorAlert, Tr};
 use crate::i18n::{fill, k};
 use crate::state::{use_i18n, use_session};
 use leptos::prelude::*;
@@ -27,14 +27,18 @@ pub fn AdminPage() -> impl IntoView {
 
 #[component]
 fn UsersList() -> impl IntoView {
-    let i18n = use_i18n();
     let typed = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
     let page = RwSignal::new(0u32);
-    let users = LocalResource::new(move || {
-        let (search, page) = (search.get(), page.get());
-        async move { list_users(search, page).await }
+    let users = RwSignal::new(None::<UserPage>);
+    let (load, error) = form_action(|(search, page): (String, u32)| list_users(search, page));
+    load.on_result(move |result| {
+        if let Ok(found) = result {
+            users.set(Some(found.clone()));
+        }
     });
+    // Loads again whenever the search or the page changes.
+    Effect::new(move |_| load.dispatch((search.get(), page.get())));
     let on_search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         page.set(0);
@@ -49,10 +53,11 @@ fn UsersList() -> impl IntoView {
                 <input id="user-search" type="search" bind:value=typed/>
                 <button type="submit"><Tr key=k::ADMIN_SEARCH_SUBMIT/></button>
             </form>
+            <ErrorAlert message=error/>
             {move || match users.get() {
+                None if error.get().is_some() => ().into_any(),
                 None => view! { <Loading/> }.into_any(),
-                Some(Err(e)) => view! { <ErrorAlert message=Signal::derive(move || Some(error_text(i18n, &e)))/> }.into_any(),
-                Some(Ok(result)) => view! { <UsersTable result page/> }.into_any(),
+                Some(result) => view! { <UsersTable result page/> }.into_any(),
             }}
         </section>
     }

@@ -42,8 +42,8 @@ pub fn ChangePasswordPage() -> impl IntoView {
     let (action, error) =
         form_action(|(c, n, r): (String, String, String)| change_password(c, n, r));
     let busy = action.pending();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
+    action.on_result(move |result| {
+        if result.is_ok() {
             for field in [current, new_password, confirmation] {
                 field.set(String::new());
             }

@@ -3,25 +3,28 @@
 
 use super::{Loading, PageTitle};
 use crate::api::{list_outbox, OutboxEntry};
-use crate::components::{error_text, local_time, ErrorAlert, Tr};
+use crate::components::{form_action, local_time, ErrorAlert, Tr};
 use crate::i18n::k;
 use crate::state::use_i18n;
 use leptos::prelude::*;
 
 #[component]
 pub fn OutboxPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let messages = LocalResource::new(list_outbox);
+    let messages = RwSignal::new(None::<Vec<OutboxEntry>>);
+    let (load, error) = form_action(|(): ()| list_outbox());
+    load.on_result(move |result| messages.set(result.as_ref().ok().cloned()));
+    load.dispatch(());
     view! {
         <section class="card wide">
             <PageTitle key=k::OUTBOX_TITLE/>
             <p class="lead"><Tr key=k::OUTBOX_LEAD/></p>
-            <button type="button" on:click=move |_| messages.refetch()><Tr key=k::OUTBOX_REFRESH/></button>
+            <button type="button" on:click=move |_| load.dispatch(())><Tr key=k::OUTBOX_REFRESH/></button>
+            <ErrorAlert message=error/>
             {move || match messages.get() {
-                None => view! { <Loading/> }.into_any(),
-                Some(Err(e)) => view! { <ErrorAlert message=Signal::derive(move || Some(error_text(i18n, &e)))/> }.into_any(),
-                Some(Ok(rows)) if rows.is_empty() => view! { <p><Tr key=k::OUTBOX_EMPTY/></p> }.into_any(),
-                Some(Ok(rows)) => view! { <OutboxTable rows/> }.into_any(),
+                None if load.pending().get() => view! { <Loading/> }.into_any(),
+                None => ().into_any(),
+                Some(rows) if rows.is_empty() => view! { <p><Tr key=k::OUTBOX_EMPTY/></p> }.into_any(),
+                Some(rows) => view! { <OutboxTable rows/> }.into_any(),
             }}
         </section>
     }

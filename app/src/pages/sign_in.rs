@@ -34,8 +34,9 @@ pub fn SignInPage() -> impl IntoView {
             navigate(to, Default::default());
         }
     });
-    Effect::new(move |_| {
-        if let Some(Ok(me)) = action.value().get() {
+    action.on_result(move |result| {
+        if let Ok(me) = result {
+            let me = me.clone();
             password.set(String::new());
             session.me.set(Some(me));
         }

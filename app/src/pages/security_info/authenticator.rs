@@ -16,15 +16,17 @@ pub fn Authenticator() -> impl IntoView {
     let code = RwSignal::new(String::new());
     let (start, start_error) = form_action(|(): ()| start_authenticator());
     let (confirm, confirm_error) = form_action(confirm_authenticator);
-    Effect::new(move |_| {
-        start.value().with(|v| page.watch(v.as_ref()));
-        if let Some(Ok(started)) = start.value().get() {
+    start.on_result(move |result| {
+        page.watch(result);
+        if let Ok(started) = result {
+            let started = started.clone();
             setup.set(Some(started));
         }
     });
-    Effect::new(move |_| {
-        confirm.value().with(|v| page.watch(v.as_ref()));
-        if let Some(Ok(info)) = confirm.value().get() {
+    confirm.on_result(move |result| {
+        page.watch(result);
+        if let Ok(info) = result {
+            let info = info.clone();
             page.update(info, k::METHOD_SAVED);
             setup.set(None);
             code.set(String::new());

@@ -26,26 +26,25 @@ pub fn ContactMethod(kind: MethodKind) -> impl IntoView {
         }
     });
     let (confirm, confirm_error) = form_action(move |typed: String| confirm_code(kind, typed));
-    Effect::new(move |_| {
-        send.value().with(|v| page.watch(v.as_ref()));
-        if let Some(Ok(done)) = send.value().get() {
+    send.on_result(move |result| {
+        page.watch(result);
+        if let Ok(done) = result {
+            let done = done.clone();
             sent.set(Some(done));
         }
     });
-    Effect::new(move |_| {
-        confirm.value().with(|v| page.watch(v.as_ref()));
-        match confirm.value().get() {
-            Some(Ok(info)) => {
-                page.update(info, k::METHOD_SAVED);
+    confirm.on_result(move |result| {
+        page.watch(result);
+        match result {
+            Ok(info) => {
+                page.update(info.clone(), k::METHOD_SAVED);
                 editing.set(false);
                 sent.set(None);
                 code.set(String::new());
                 destination.set(String::new());
             }
             // The code is dead; the user must ask for a new one.
-            Some(Err(AppError::CodeExpired | AppError::CodeAttemptsExceeded)) => {
-                code.set(String::new())
-            }
+            Err(AppError::CodeExpired | AppError::CodeAttemptsExceeded) => code.set(String::new()),
             _ => {}
         }
     });

@@ -16,7 +16,7 @@ use crate::components::{
 };
 use crate::domain::{AppError, MethodKind, RegistrationDue};
 use crate::i18n::{fill, k, Key};
-use crate::state::{use_i18n, use_session};
+use crate::state::{use_i18n, use_session, I18n, Session};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -27,6 +27,8 @@ pub(super) struct Page {
     /// Set when the server asked for the password again.
     pub reauth: RwSignal<bool>,
     pub notice: RwSignal<Option<String>>,
+    session: Session,
+    i18n: I18n,
 }
 
 impl Page {
@@ -37,20 +39,18 @@ impl Page {
     /// Takes a fresh overview from the server, and tells the session when registration
     /// is no longer due so the guard stops sending the user here.
     pub fn update(self, info: SecurityInfo, done: Key) {
-        let session = use_session();
-        let i18n = use_i18n();
-        session.me.update(|me| {
+        self.session.me.update(|me| {
             if let Some(me) = me {
                 me.registration.due = info.due;
             }
         });
         self.info.set(Some(info));
-        self.notice.set(Some(i18n.t(done).to_owned()));
+        self.notice.set(Some(self.i18n.t(done).to_owned()));
     }
 
     /// Remembers that the password must be typed again; the panel at the top asks for it.
-    pub fn watch<T: Send + Sync + 'static>(self, result: Option<&Result<T, AppError>>) {
-        if let Some(Err(AppError::ReauthRequired)) = result {
+    pub fn watch<T>(self, result: &Result<T, AppError>) {
+        if let Err(AppError::ReauthRequired) = result {
             self.reauth.set(true);
         }
     }
@@ -68,6 +68,8 @@ pub fn SecurityInfoPage() -> impl IntoView {
         info: RwSignal::new(None),
         reauth: RwSignal::new(false),
         notice: RwSignal::new(None),
+        session: use_session(),
+        i18n: use_i18n(),
     };
     provide_context(page);
     let i18n = use_i18n();
@@ -121,8 +123,8 @@ fn Enforcement() -> impl IntoView {
     let navigate = use_navigate();
     let (postpone, postpone_error) = form_action(|(): ()| postpone_registration());
     let (reconfirm, reconfirm_error) = form_action(|(): ()| confirm_security_info());
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = postpone.value().get() {
+    postpone.on_result(move |result| {
+        if result.is_ok() {
             session.me.update(|me| {
                 if let Some(me) = me {
                     me.registration.postponed = true;
@@ -131,8 +133,9 @@ fn Enforcement() -> impl IntoView {
             navigate("/account", Default::default());
         }
     });
-    Effect::new(move |_| {
-        if let Some(Ok(info)) = reconfirm.value().get() {
+    reconfirm.on_result(move |result| {
+        if let Ok(info) = result {
+            let info = info.clone();
             page.update(info, k::SECURITY_INFO_CONFIRMED);
         }
     });
@@ -188,15 +191,15 @@ fn Enforcement() -> impl IntoView {
 #[component]
 fn Reauthenticate() -> impl IntoView {
     let page = Page::use_page();
+    let i18n = use_i18n();
     let password = RwSignal::new(String::new());
     let (action, error) = form_action(reauthenticate);
     let busy = action.pending();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
+    action.on_result(move |result| {
+        if result.is_ok() {
             password.set(String::new());
             page.reauth.set(false);
-            page.notice
-                .set(Some(use_i18n().t(k::REAUTH_DONE).to_owned()));
+            page.notice.set(Some(i18n.t(k::REAUTH_DONE).to_owned()));
         }
     });
     view! {
@@ -242,9 +245,10 @@ fn Status(kind: MethodKind) -> impl IntoView {
 fn Remove(kind: MethodKind) -> impl IntoView {
     let page = Page::use_page();
     let (action, error) = form_action(crate::api::remove_method);
-    Effect::new(move |_| {
-        action.value().with(|v| page.watch(v.as_ref()));
-        if let Some(Ok(info)) = action.value().get() {
+    action.on_result(move |result| {
+        page.watch(result);
+        if let Ok(info) = result {
+            let info = info.clone();
             page.update(info, k::METHOD_REMOVED);
         }
     });

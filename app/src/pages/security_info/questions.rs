@@ -9,38 +9,46 @@ use crate::i18n::{fill, k, Locale};
 use crate::state::use_i18n;
 use leptos::prelude::*;
 
+/// The most questions policy may ask for.
+const MAX_QUESTIONS: usize = 5;
+
 #[component]
 pub fn Questions() -> impl IntoView {
     let page = Page::use_page();
     let i18n = use_i18n();
     let bank = RwSignal::new(Vec::<Question>::new());
-    let rows = RwSignal::new(Vec::<(RwSignal<String>, RwSignal<String>)>::new());
+    // One question and one answer per row, made once with the component (policy allows
+    // at most five); `open` shows the form with as many rows as policy asks for.
+    let rows: Vec<(RwSignal<String>, RwSignal<String>)> = (0..MAX_QUESTIONS)
+        .map(|_| (RwSignal::new(String::new()), RwSignal::new(String::new())))
+        .collect();
+    let rows = StoredValue::new(rows);
+    let open = RwSignal::new(false);
     let (load, load_error) = form_action(|(): ()| question_bank());
     let (save, save_error) = form_action(save_questions);
     let count = move || page.info.get().map_or(3, |i| i.question_count as usize);
-    Effect::new(move |_| {
-        load.value().with(|v| page.watch(v.as_ref()));
-        if let Some(Ok(questions)) = load.value().get() {
-            // Offer different questions in each row to start with. Untracked: saving
-            // updates the overview, and that must not reopen the form.
-            let fresh = (0..untrack(count))
-                .map(|i| {
-                    let id = questions
-                        .get(i)
-                        .map(|q| q.id.to_string())
-                        .unwrap_or_default();
-                    (RwSignal::new(id), RwSignal::new(String::new()))
-                })
-                .collect();
+    load.on_result(move |result| {
+        page.watch(result);
+        if let Ok(questions) = result {
+            let questions = questions.clone();
+            // Offer different questions in each row to start with.
+            rows.with_value(|rows| {
+                for (i, (question, answer)) in rows.iter().enumerate() {
+                    let id = questions.get(i).map(|q| q.id.to_string());
+                    question.set(id.unwrap_or_default());
+                    answer.set(String::new());
+                }
+            });
             bank.set(questions);
-            rows.set(fresh);
+            open.set(true);
         }
     });
-    Effect::new(move |_| {
-        save.value().with(|v| page.watch(v.as_ref()));
-        if let Some(Ok(info)) = save.value().get() {
+    save.on_result(move |result| {
+        page.watch(result);
+        if let Ok(info) = result {
+            let info = info.clone();
             page.update(info, k::METHOD_SAVED);
-            rows.set(Vec::new());
+            open.set(false);
         }
     });
     let add_label = move || {
@@ -59,14 +67,15 @@ pub fn Questions() -> impl IntoView {
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let answers = rows
-            .get_untracked()
-            .iter()
-            .map(|(question, answer)| QuestionAnswer {
-                question_id: question.get_untracked().parse().unwrap_or(0),
-                answer: answer.get_untracked(),
-            })
-            .collect();
+        let answers = rows.with_value(|rows| {
+            rows.iter()
+                .take(untrack(count))
+                .map(|(question, answer)| QuestionAnswer {
+                    question_id: question.get_untracked().parse().unwrap_or(0),
+                    answer: answer.get_untracked(),
+                })
+                .collect()
+        });
         save.dispatch(answers);
     };
     view! {
@@ -74,17 +83,16 @@ pub fn Questions() -> impl IntoView {
             <h2 id="questions-title"><Tr key=k::METHOD_QUESTIONS/></h2>
             <Status kind=MethodKind::Questions/>
             <ErrorAlert message=load_error/>
-            <Show when=move || rows.with(Vec::is_empty)>
+            <Show when=move || !open.get()>
                 <button type="button" id="questions-add" disabled=move || load.pending().get()
                     on:click=move |_| { load.dispatch(()); }>{add_label}</button>
             </Show>
             <Remove kind=MethodKind::Questions/>
-            <Show when=move || !rows.with(Vec::is_empty)>
+            <Show when=move || open.get()>
                 <form class="panel" novalidate on:submit=on_submit>
                     <p>{move || fill(i18n.t(k::QUESTIONS_LEAD), &[("count", &count().to_string())])}</p>
                     <ErrorAlert message=save_error/>
-                    <For each=move || rows.get().into_iter().enumerate() key=|(i, _)| *i let:row>
-                        {
+                    {move || rows.get_value().into_iter().take(count()).enumerate().map(|row| {
                             let (i, (question, answer)) = row;
                             let select_id = format!("question-{i}");
                             let answer_id = format!("answer-{i}");
@@ -105,10 +113,9 @@ pub fn Questions() -> impl IntoView {
                                     <input id=answer_id type="text" autocomplete="off" required bind:value=answer/>
                                 </div>
                             }
-                        }
-                    </For>
+                        }).collect_view()}
                     <SubmitButton label=k::QUESTIONS_SAVE busy_label=k::QUESTIONS_SAVING busy=save.pending()/>
-                    <button type="button" on:click=move |_| rows.set(Vec::new())><Tr key=k::CANCEL/></button>
+                    <button type="button" on:click=move |_| open.set(false)><Tr key=k::CANCEL/></button>
                 </form>
             </Show>
         </section>

@@ -14,13 +14,13 @@ pub fn RecoveryCodes() -> impl IntoView {
     let i18n = use_i18n();
     let codes = RwSignal::new(Vec::<String>::new());
     let (generate, error) = form_action(|(): ()| new_recovery_codes());
-    Effect::new(move |_| {
-        generate.value().with(|v| page.watch(v.as_ref()));
-        if let Some(Ok(fresh)) = generate.value().get() {
+    generate.on_result(move |result| {
+        page.watch(result);
+        if let Ok(fresh) = result {
+            let fresh = fresh.clone();
             codes.set(fresh);
-            // Reload the overview so the status line shows the new set. Scoped, so that
-            // `page.update` still finds the session and i18n contexts after the await.
-            leptos::task::spawn_local_scoped(async move {
+            // Reload the overview so the status line shows the new set.
+            leptos::task::spawn_local(async move {
                 if let Ok(info) = crate::api::get_security_info().await {
                     page.update(info, k::RECOVERY_CREATED);
                 }
