@@ -215,7 +215,7 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-fn bad(key: &str, reason: impl Into<String>) -> ConfigError {
+pub(crate) fn bad(key: &str, reason: impl Into<String>) -> ConfigError {
     ConfigError {
         key: key.into(),
         reason: reason.into(),
@@ -251,7 +251,7 @@ fn extract(figment: Figment) -> Result<RawConfig, ConfigError> {
     })
 }
 
-fn in_range(key: &str, value: i64, min: i64, max: i64) -> Result<i64, ConfigError> {
+pub(crate) fn in_range(key: &str, value: i64, min: i64, max: i64) -> Result<i64, ConfigError> {
     if (min..=max).contains(&value) {
         Ok(value)
     } else {

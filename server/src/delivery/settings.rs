@@ -1,7 +1,7 @@
 //! The `[delivery]` configuration: raw as written, and checked. Lives here rather than in
 //! `config.rs` because only delivery uses it; `config.rs` re-exports it.
 
-use crate::config::ConfigError;
+use crate::config::{bad, in_range, ConfigError};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -177,24 +177,6 @@ impl DeliveryConfig {
         self.retry_base_secs
             .saturating_mul(1_i64 << exponent)
             .min(self.retry_max_secs)
-    }
-}
-
-fn bad(key: &str, reason: impl Into<String>) -> ConfigError {
-    ConfigError {
-        key: key.into(),
-        reason: reason.into(),
-    }
-}
-
-fn in_range(key: &str, value: i64, min: i64, max: i64) -> Result<i64, ConfigError> {
-    if (min..=max).contains(&value) {
-        Ok(value)
-    } else {
-        Err(bad(
-            key,
-            format!("must be between {min} and {max}, got {value}"),
-        ))
     }
 }
 

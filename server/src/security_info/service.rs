@@ -111,6 +111,24 @@ impl SqlSecurityInfo {
         })
     }
 
+    /// Every registration ends alike: the reconfirmation clock restarts in the same
+    /// transaction as the method, and the page gets the new overview.
+    async fn registered(
+        &self,
+        mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+        meta: &RequestMeta,
+        user_id: i64,
+        method: &str,
+    ) -> Result<SecurityInfo, AppError> {
+        let rid = meta.request_id.as_str();
+        store::touch_confirmed(&mut tx, user_id, self.clock.now())
+            .await
+            .or_internal(rid)?;
+        tx.commit().await.or_internal(rid)?;
+        tracing::info!(request_id = rid, user_id, method, "method registered");
+        self.info_after_change(meta).await
+    }
+
     /// Re-reads the caller so the answer shows the state just written.
     async fn info_after_change(&self, meta: &RequestMeta) -> Result<SecurityInfo, AppError> {
         let caller = self.accounts.caller(meta).await?;
@@ -357,16 +375,8 @@ impl SecurityInfoService for SqlSecurityInfo {
         store::end_enrolment(&mut tx, caller.user.id)
             .await
             .or_internal(rid)?;
-        store::touch_confirmed(&mut tx, caller.user.id, now)
+        self.registered(tx, meta, caller.user.id, "authenticator")
             .await
-            .or_internal(rid)?;
-        tx.commit().await.or_internal(rid)?;
-        tracing::info!(
-            request_id = rid,
-            user_id = caller.user.id,
-            "authenticator registered"
-        );
-        self.info_after_change(meta).await
     }
 
     async fn question_bank(&self, meta: &RequestMeta) -> Result<Vec<Question>, AppError> {
@@ -405,16 +415,7 @@ impl SecurityInfoService for SqlSecurityInfo {
         store::replace_answers(&mut tx, caller.user.id, &hashes, now)
             .await
             .or_internal(rid)?;
-        store::touch_confirmed(&mut tx, caller.user.id, now)
-            .await
-            .or_internal(rid)?;
-        tx.commit().await.or_internal(rid)?;
-        tracing::info!(
-            request_id = rid,
-            user_id = caller.user.id,
-            "security questions registered"
-        );
-        self.info_after_change(meta).await
+        self.registered(tx, meta, caller.user.id, "questions").await
     }
 
     async fn new_recovery_codes(&self, meta: &RequestMeta) -> Result<Vec<String>, AppError> {
