@@ -1,6 +1,7 @@
 //! Client state shared by every page: the language and the signed-in user.
 
-use crate::api::{current_user, Me};
+use crate::api::client::call;
+use crate::api::{CurrentUser, Me};
 use crate::i18n::{Key, Locale};
 use leptos::prelude::*;
 
@@ -78,7 +79,7 @@ impl Session {
         leptos::task::spawn_local(async move {
             // A failure here means "not signed in" as far as the shell is concerned;
             // pages that need data report their own errors.
-            let me = current_user().await.ok().flatten();
+            let me = call(CurrentUser {}).await.ok().flatten();
             session.me.set(me);
             session.loaded.set(true);
         });

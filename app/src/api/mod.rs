@@ -3,6 +3,8 @@
 
 pub mod account;
 pub mod admin;
+#[cfg(feature = "csr")]
+pub mod client;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod security_info;

@@ -1,58 +1,76 @@
 //! A server call started by submitting a form or pressing a button.
 //!
-//! This is a small stand-in for Leptos's `Action`: the call's future is boxed, so each
-//! form adds one closure to the wasm bundle rather than a whole generic action machine
-//! (the bundle has a size budget, and pages have many forms).
+//! This is a small stand-in for Leptos's `Action`. The bundle has a size budget and pages
+//! have many forms, so only the boxed future differs from form to form: the state (busy,
+//! latest error) and the task that runs the call are the same code for all of them.
 
 use super::error_text;
 use crate::domain::AppError;
 use crate::state::use_i18n;
 use leptos::prelude::*;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 
-type Call<I, O> = Box<dyn Fn(I) -> Pin<Box<dyn Future<Output = Result<O, AppError>>>>>;
+type Task = Pin<Box<dyn Future<Output = ()>>>;
+type Call<I> = Box<dyn Fn(I, Progress, u64) -> Task>;
 type Callback<O> = Box<dyn Fn(&Result<O, AppError>)>;
 
-/// A form's server call: whether it is running, and its latest result.
-pub struct FormAction<I: 'static, O: Send + Sync + 'static> {
-    call: StoredValue<Call<I, O>, LocalStorage>,
-    callback: StoredValue<Option<Callback<O>>, LocalStorage>,
+/// Whether a call is running and what the latest one failed with; not generic.
+#[derive(Clone, Copy)]
+struct Progress {
     pending: RwSignal<bool>,
-    value: RwSignal<Option<Result<O, AppError>>>,
+    error: RwSignal<Option<AppError>>,
     /// Counts dispatches, so only the latest call's result is kept.
     latest: StoredValue<u64>,
 }
 
-impl<I, O: Send + Sync> Clone for FormAction<I, O> {
+impl Progress {
+    fn start(self) -> u64 {
+        self.latest.update_value(|n| *n += 1);
+        self.pending.set(true);
+        self.latest.get_value()
+    }
+
+    fn is_latest(self, call: u64) -> bool {
+        self.latest.try_get_value() == Some(call)
+    }
+
+    fn finish(self, error: Option<AppError>) {
+        self.error.set(error);
+        self.pending.set(false);
+    }
+}
+
+/// A form's server call: whether it is running, and its latest error.
+pub struct FormAction<I: 'static, O: 'static> {
+    call: StoredValue<Call<I>, LocalStorage>,
+    callback: StoredValue<Option<Callback<O>>, LocalStorage>,
+    progress: Progress,
+    output: PhantomData<fn() -> O>,
+}
+
+impl<I, O> Clone for FormAction<I, O> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<I, O: Send + Sync> Copy for FormAction<I, O> {}
+impl<I, O> Copy for FormAction<I, O> {}
 
-impl<I: 'static, O: Send + Sync + 'static> FormAction<I, O> {
+impl<I: 'static, O: 'static> FormAction<I, O> {
     /// Starts the call. When calls overlap (a pager clicked twice), only the result of
     /// the latest one is kept, so an older answer never overwrites a newer one.
     pub fn dispatch(&self, input: I) {
-        let Some(future) = self.call.try_with_value(|call| call(input)) else {
-            return;
-        };
-        let (pending, value, callback, latest) =
-            (self.pending, self.value, self.callback, self.latest);
-        latest.update_value(|n| *n += 1);
-        let this_call = latest.get_value();
-        pending.set(true);
-        leptos::task::spawn_local(async move {
-            let result = future.await;
-            if latest.try_get_value() != Some(this_call) {
-                return;
-            }
-            callback.with_value(|cb| cb.as_ref().map(|cb| cb(&result)));
-            value.set(Some(result));
-            pending.set(false);
-        });
+        let progress = self.progress;
+        let call = progress.start();
+        if let Some(task) = self.call.try_with_value(|run| run(input, progress, call)) {
+            leptos::task::spawn_local(task);
+        }
+    }
+
+    pub fn dispatch_local(&self, input: I) {
+        self.dispatch(input);
     }
 
     /// Runs `f` with each result as it arrives (instead of an effect watching the value:
@@ -64,12 +82,8 @@ impl<I: 'static, O: Send + Sync + 'static> FormAction<I, O> {
         self
     }
 
-    pub fn dispatch_local(&self, input: I) {
-        self.dispatch(input);
-    }
-
     pub fn pending(&self) -> Signal<bool> {
-        self.pending.into()
+        self.progress.pending.into()
     }
 }
 
@@ -78,27 +92,35 @@ impl<I: 'static, O: Send + Sync + 'static> FormAction<I, O> {
 pub fn form_action<I, O, F, Fut>(call: F) -> (FormAction<I, O>, Signal<Option<String>>)
 where
     I: 'static,
-    O: Send + Sync + 'static,
+    O: 'static,
     F: Fn(I) -> Fut + 'static,
     Fut: Future<Output = Result<O, AppError>> + 'static,
 {
     let i18n = use_i18n();
-    let boxed: Call<I, O> = Box::new(move |input| Box::pin(call(input)));
-    let action = FormAction {
-        call: StoredValue::new_local(boxed),
-        callback: StoredValue::new_local(None),
-        pending: RwSignal::new(false),
-        value: RwSignal::new(None),
-        latest: StoredValue::new(0),
-    };
-    let value = action.value;
-    let error = Signal::derive(move || {
-        value.with(|result| {
-            result
-                .as_ref()
-                .and_then(|r| r.as_ref().err())
-                .map(|e| error_text(i18n, e))
+    let callback: StoredValue<Option<Callback<O>>, LocalStorage> = StoredValue::new_local(None);
+    let run: Call<I> = Box::new(move |input, progress: Progress, this_call| {
+        let future = call(input);
+        Box::pin(async move {
+            let result = future.await;
+            if !progress.is_latest(this_call) {
+                return;
+            }
+            callback.with_value(|cb| cb.as_ref().map(|cb| cb(&result)));
+            progress.finish(result.err());
         })
     });
+    let progress = Progress {
+        pending: RwSignal::new(false),
+        error: RwSignal::new(None),
+        latest: StoredValue::new(0),
+    };
+    let action = FormAction {
+        call: StoredValue::new_local(run),
+        callback,
+        progress,
+        output: PhantomData,
+    };
+    let error = progress.error;
+    let error = Signal::derive(move || error.with(|e| e.as_ref().map(|e| error_text(i18n, e))));
     (action, error)
 }

@@ -1,6 +1,7 @@
 //! The header on every page: product name, navigation, language, the signed-in user.
 
-use crate::api::sign_out;
+use crate::api::client::call;
+use crate::api::SignOut;
 use crate::components::Tr;
 use crate::i18n::{k, Locale};
 use crate::state::{use_i18n, use_session};
@@ -19,7 +20,7 @@ pub fn Header() -> impl IntoView {
         signing_out.set(true);
         leptos::task::spawn_local(async move {
             // Even if the server call fails the user expects to be signed out here.
-            let _ = sign_out().await;
+            let _ = call(SignOut {}).await;
             session.me.set(None);
             signing_out.set(false);
             navigate("/", Default::default());

@@ -1,7 +1,8 @@
 //! `/admin`: the admin area. For now the users list with search and paging.
 
 use super::{Loading, PageTitle};
-use crate::api::{list_users, UserPage};
+use crate::api::client::call;
+use crate::api::{ListUsers, UserPage};
 use crate::components::{form_action, ErrorAlert, Tr};
 use crate::i18n::{fill, k};
 use crate::state::{use_i18n, use_session};
@@ -31,7 +32,8 @@ fn UsersList() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let page = RwSignal::new(0u32);
     let users = RwSignal::new(None::<UserPage>);
-    let (load, error) = form_action(|(search, page): (String, u32)| list_users(search, page));
+    let (load, error) =
+        form_action(|(search, page): (String, u32)| call(ListUsers { search, page }));
     load.on_result(move |result| {
         if let Ok(found) = result {
             users.set(Some(found.clone()));

@@ -2,7 +2,8 @@
 //! a user before anything else.
 
 use super::PageTitle;
-use crate::api::change_password;
+use crate::api::client::call;
+use crate::api::ChangePassword;
 use crate::components::{
     form_action, problem_text, ErrorAlert, Notice, SubmitButton, TextField, Tr,
 };
@@ -39,8 +40,15 @@ pub fn ChangePasswordPage() -> impl IntoView {
             .then(|| problem_text(i18n, FieldProblem::Password(PasswordProblem::Mismatch)))
     });
 
-    let (action, error) =
-        form_action(|(c, n, r): (String, String, String)| change_password(c, n, r));
+    let (action, error) = form_action(
+        |(current, new_password, confirmation): (String, String, String)| {
+            call(ChangePassword {
+                current,
+                new_password,
+                confirmation,
+            })
+        },
+    );
     let busy = action.pending();
     action.on_result(move |result| {
         if result.is_ok() {

@@ -2,7 +2,8 @@
 //! development) codes wait here instead of leaving the machine.
 
 use super::{Loading, PageTitle};
-use crate::api::{list_outbox, OutboxEntry};
+use crate::api::client::call;
+use crate::api::{ListOutbox, OutboxEntry};
 use crate::components::{form_action, local_time, ErrorAlert, Tr};
 use crate::i18n::k;
 use crate::state::use_i18n;
@@ -11,7 +12,7 @@ use leptos::prelude::*;
 #[component]
 pub fn OutboxPage() -> impl IntoView {
     let messages = RwSignal::new(None::<Vec<OutboxEntry>>);
-    let (load, error) = form_action(|(): ()| list_outbox());
+    let (load, error) = form_action(|(): ()| call(ListOutbox {}));
     load.on_result(move |result| messages.set(result.as_ref().ok().cloned()));
     load.dispatch(());
     view! {

@@ -1,7 +1,8 @@
 //! `/`: sign in with username and password.
 
 use super::PageTitle;
-use crate::api::sign_in;
+use crate::api::client::call;
+use crate::api::SignIn;
 use crate::components::{form_action, problem_text, ErrorAlert, SubmitButton, TextField, Tr};
 use crate::domain::{FieldProblem, Username};
 use crate::i18n::k;
@@ -18,7 +19,8 @@ pub fn SignInPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let username_problem = RwSignal::new(None::<String>);
 
-    let (action, error) = form_action(|(name, secret): (String, String)| sign_in(name, secret));
+    let (action, error) =
+        form_action(|(username, password): (String, String)| call(SignIn { username, password }));
     let busy = action.pending();
 
     // A signed-in visitor has nothing to do here.

@@ -1,7 +1,8 @@
 //! Authenticator app (TOTP): scan a QR code or type the secret, then type a current code.
 
 use super::{Page, Remove, Status};
-use crate::api::{confirm_authenticator, start_authenticator, AuthenticatorSetup};
+use crate::api::client::call;
+use crate::api::{AuthenticatorSetup, ConfirmAuthenticator, StartAuthenticator};
 use crate::components::{form_action, ErrorAlert, SubmitButton, TextField, Tr};
 use crate::domain::MethodKind;
 use crate::i18n::k;
@@ -14,8 +15,8 @@ pub fn Authenticator() -> impl IntoView {
     let i18n = use_i18n();
     let setup = RwSignal::new(None::<AuthenticatorSetup>);
     let code = RwSignal::new(String::new());
-    let (start, start_error) = form_action(|(): ()| start_authenticator());
-    let (confirm, confirm_error) = form_action(confirm_authenticator);
+    let (start, start_error) = form_action(|(): ()| call(StartAuthenticator {}));
+    let (confirm, confirm_error) = form_action(|code| call(ConfirmAuthenticator { code }));
     start.on_result(move |result| {
         page.watch(result);
         if let Ok(started) = result {

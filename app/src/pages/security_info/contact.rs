@@ -1,7 +1,8 @@
 //! Email and mobile phone: type the address or number, receive a code, type it back.
 
 use super::{Page, Remove, Status};
-use crate::api::{confirm_code, send_email_code, send_phone_code, CodeSent};
+use crate::api::client::call;
+use crate::api::{CodeSent, ConfirmCode, SendEmailCode, SendPhoneCode};
 use crate::components::{form_action, local_time, ErrorAlert, SubmitButton, TextField, Tr};
 use crate::domain::{AppError, MethodKind};
 use crate::i18n::{fill, k};
@@ -20,12 +21,21 @@ pub fn ContactMethod(kind: MethodKind) -> impl IntoView {
 
     let (send, send_error) = form_action(move |(to, language): (String, String)| async move {
         if is_email {
-            send_email_code(to, language).await
+            call(SendEmailCode {
+                address: to,
+                language,
+            })
+            .await
         } else {
-            send_phone_code(to, language).await
+            call(SendPhoneCode {
+                number: to,
+                language,
+            })
+            .await
         }
     });
-    let (confirm, confirm_error) = form_action(move |typed: String| confirm_code(kind, typed));
+    let (confirm, confirm_error) =
+        form_action(move |code: String| call(ConfirmCode { kind, code }));
     send.on_result(move |result| {
         page.watch(result);
         if let Ok(done) = result {

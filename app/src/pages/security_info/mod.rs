@@ -8,8 +8,8 @@ mod recovery;
 
 use super::{Loading, PageTitle};
 use crate::api::{
-    confirm_security_info, get_security_info, postpone_registration, reauthenticate, MethodView,
-    SecurityInfo,
+    client::call, ConfirmSecurityInfo, GetSecurityInfo, MethodView, PostponeRegistration,
+    Reauthenticate, RemoveMethod, SecurityInfo,
 };
 use crate::components::{
     error_text, form_action, local_time, ErrorAlert, Notice, SubmitButton, TextField, Tr,
@@ -75,7 +75,7 @@ pub fn SecurityInfoPage() -> impl IntoView {
     let i18n = use_i18n();
     let load_error = RwSignal::new(None::<AppError>);
     leptos::task::spawn_local(async move {
-        match get_security_info().await {
+        match call(GetSecurityInfo {}).await {
             Ok(info) => {
                 let now = js_sys::Date::now() / 1000.0;
                 page.reauth.set((info.reauth_until as f64) < now);
@@ -121,8 +121,8 @@ fn Enforcement() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
-    let (postpone, postpone_error) = form_action(|(): ()| postpone_registration());
-    let (reconfirm, reconfirm_error) = form_action(|(): ()| confirm_security_info());
+    let (postpone, postpone_error) = form_action(|(): ()| call(PostponeRegistration {}));
+    let (reconfirm, reconfirm_error) = form_action(|(): ()| call(ConfirmSecurityInfo {}));
     postpone.on_result(move |result| {
         if result.is_ok() {
             session.me.update(|me| {
@@ -193,7 +193,7 @@ fn Reauthenticate() -> impl IntoView {
     let page = Page::use_page();
     let i18n = use_i18n();
     let password = RwSignal::new(String::new());
-    let (action, error) = form_action(reauthenticate);
+    let (action, error) = form_action(|password| call(Reauthenticate { password }));
     let busy = action.pending();
     action.on_result(move |result| {
         if result.is_ok() {
@@ -244,7 +244,7 @@ fn Status(kind: MethodKind) -> impl IntoView {
 #[component]
 fn Remove(kind: MethodKind) -> impl IntoView {
     let page = Page::use_page();
-    let (action, error) = form_action(crate::api::remove_method);
+    let (action, error) = form_action(|kind| call(RemoveMethod { kind }));
     action.on_result(move |result| {
         page.watch(result);
         if let Ok(info) = result {

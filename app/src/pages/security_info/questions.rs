@@ -2,7 +2,8 @@
 //! hashed on the server; the page never shows stored answers.
 
 use super::{Page, Remove, Status};
-use crate::api::{question_bank, save_questions, Question, QuestionAnswer};
+use crate::api::client::call;
+use crate::api::{Question, QuestionAnswer, QuestionBank, SaveQuestions};
 use crate::components::{form_action, ErrorAlert, SubmitButton, Tr};
 use crate::domain::MethodKind;
 use crate::i18n::{fill, k, Locale};
@@ -24,8 +25,8 @@ pub fn Questions() -> impl IntoView {
         .collect();
     let rows = StoredValue::new(rows);
     let open = RwSignal::new(false);
-    let (load, load_error) = form_action(|(): ()| question_bank());
-    let (save, save_error) = form_action(save_questions);
+    let (load, load_error) = form_action(|(): ()| call(QuestionBank {}));
+    let (save, save_error) = form_action(|answers| call(SaveQuestions { answers }));
     let count = move || page.info.get().map_or(3, |i| i.question_count as usize);
     load.on_result(move |result| {
         page.watch(result);

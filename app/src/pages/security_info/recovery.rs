@@ -1,7 +1,8 @@
 //! Recovery codes: ten single-use codes, shown once, to print or download.
 
 use super::{Page, Remove, Status};
-use crate::api::new_recovery_codes;
+use crate::api::client::call;
+use crate::api::{GetSecurityInfo, NewRecoveryCodes};
 use crate::components::{form_action, ErrorAlert, Tr};
 use crate::domain::MethodKind;
 use crate::i18n::k;
@@ -13,7 +14,7 @@ pub fn RecoveryCodes() -> impl IntoView {
     let page = Page::use_page();
     let i18n = use_i18n();
     let codes = RwSignal::new(Vec::<String>::new());
-    let (generate, error) = form_action(|(): ()| new_recovery_codes());
+    let (generate, error) = form_action(|(): ()| call(NewRecoveryCodes {}));
     generate.on_result(move |result| {
         page.watch(result);
         if let Ok(fresh) = result {
@@ -21,7 +22,7 @@ pub fn RecoveryCodes() -> impl IntoView {
             codes.set(fresh);
             // Reload the overview so the status line shows the new set.
             leptos::task::spawn_local(async move {
-                if let Ok(info) = crate::api::get_security_info().await {
+                if let Ok(info) = call(GetSecurityInfo {}).await {
                     page.update(info, k::RECOVERY_CREATED);
                 }
             });
