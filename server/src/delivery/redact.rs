@@ -7,9 +7,8 @@ pub const MAX_ERROR_CHARS: usize = 500;
 /// `a***@example.org` for an address, `+*********78` for a phone number: enough to tell
 /// messages apart in a log without naming the person.
 pub fn mask_recipient(recipient: &str) -> String {
-    if let Some((local, domain)) = recipient.rsplit_once('@') {
-        let first: String = local.chars().take(1).collect();
-        return format!("{first}***@{domain}");
+    if recipient.contains('@') {
+        return app::domain::contact::mask_email(recipient);
     }
     let chars: Vec<char> = recipient.chars().collect();
     if chars.len() > 4 {

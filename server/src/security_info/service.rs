@@ -6,7 +6,7 @@ use super::messages::{code_email, code_sms, Language};
 use super::store;
 use crate::accounts::{Caller, SqlAccounts};
 use crate::clock::SharedClock;
-use crate::delivery::{self, Channel, Delivery, Message};
+use crate::delivery::{Channel, Delivery, Message};
 use crate::error::OrInternal;
 use crate::passwords::PasswordHasher;
 use crate::policy::{registration, RegistrationRules};
@@ -70,11 +70,20 @@ pub async fn registration_status(
 ) -> Result<RegistrationStatus, sqlx::Error> {
     let policy = rules.current(pool).await?;
     let registered = store::registered(pool, user_id).await?;
-    Ok(RegistrationStatus {
-        due: registration::due(&policy, registered.count, registered.confirmed_at, now),
+    Ok(status(&policy, &registered, postponed, now))
+}
+
+fn status(
+    policy: &RegistrationPolicy,
+    registered: &store::Registered,
+    postponed: bool,
+    now: i64,
+) -> RegistrationStatus {
+    RegistrationStatus {
+        due: registration::due(policy, registered.count, registered.confirmed_at, now),
         postponed,
         postpones_left: u32::from(policy.postpone_limit).saturating_sub(registered.postponements),
-    })
+    }
 }
 
 impl SqlSecurityInfo {
@@ -97,15 +106,20 @@ impl SqlSecurityInfo {
         let registered = store::registered(&self.pool, caller.user.id)
             .await
             .or_internal(rid)?;
+        let status = status(
+            &policy,
+            &registered,
+            caller.session.registration_postponed,
+            now,
+        );
         Ok(SecurityInfo {
-            due: registration::due(&policy, registered.count, registered.confirmed_at, now),
+            due: status.due,
             methods: registered.methods,
             methods_required: policy.methods_required,
             question_count: policy.question_count,
             last_confirmed_at: registered.confirmed_at,
-            postponed: caller.session.registration_postponed,
-            postpones_left: u32::from(policy.postpone_limit)
-                .saturating_sub(registered.postponements),
+            postponed: status.postponed,
+            postpones_left: status.postpones_left,
             reauth_until: caller.session.authenticated_at + self.reauth_secs,
             sms_available: self.delivery.accepts(Channel::Sms),
         })
@@ -213,32 +227,28 @@ impl SecurityInfoService for SqlSecurityInfo {
         store::set_language(&mut tx, caller.user.id, language.tag())
             .await
             .or_internal(rid)?;
-        let message = match channel {
+        let (subject, text, html) = match channel {
             Channel::Email => {
                 let email = code_email(language, &issued.code, minutes);
-                Message {
-                    channel,
-                    user_id: Some(caller.user.id),
-                    recipient: destination,
-                    subject: email.subject,
-                    text: email.text,
-                    html: Some(email.html),
-                    language: language.tag().into(),
-                    expires_at: Some(issued.expires_at),
-                }
+                (email.subject, email.text, Some(email.html))
             }
-            Channel::Sms => Message {
-                channel,
-                user_id: Some(caller.user.id),
-                recipient: destination,
-                subject: "sspr code".into(),
-                text: code_sms(language, &issued.code, minutes),
-                html: None,
-                language: language.tag().into(),
-                expires_at: Some(issued.expires_at),
-            },
+            Channel::Sms => {
+                let text = code_sms(language, &issued.code, minutes);
+                ("sspr code".to_owned(), text, None)
+            }
         };
-        delivery::enqueue(&mut tx, &message, self.delivery.mode(), now)
+        let message = Message {
+            channel,
+            user_id: Some(caller.user.id),
+            recipient: destination,
+            subject,
+            text,
+            html,
+            language: language.tag().into(),
+            expires_at: Some(issued.expires_at),
+        };
+        self.delivery
+            .enqueue(&mut tx, &message)
             .await
             .or_internal(rid)?;
         tx.commit().await.or_internal(rid)?;
@@ -466,21 +476,22 @@ impl SecurityInfoService for SqlSecurityInfo {
     async fn reconfirm(&self, meta: &RequestMeta) -> Result<SecurityInfo, AppError> {
         let rid = meta.request_id.as_str();
         let caller = self.accounts.caller(meta).await?;
-        let info = self.info(&caller, rid).await?;
-        let registered = info
-            .methods
-            .iter()
-            .filter(|m| m.registered && m.kind.counts_towards_registration())
-            .count();
-        if registered < usize::from(info.methods_required) {
+        let policy = self
+            .registration
+            .current(&self.pool)
+            .await
+            .or_internal(rid)?;
+        let registered = store::registered(&self.pool, caller.user.id)
+            .await
+            .or_internal(rid)?;
+        if registered.count < policy.methods_required {
             return Err(AppError::RegistrationRequired);
         }
         let mut conn = self.pool.acquire().await.or_internal(rid)?;
         store::touch_confirmed(&mut conn, caller.user.id, self.clock.now())
             .await
             .or_internal(rid)?;
-        drop(conn);
-        self.info_after_change(meta).await
+        self.info(&caller, rid).await
     }
 
     async fn postpone(&self, meta: &RequestMeta) -> Result<u32, AppError> {

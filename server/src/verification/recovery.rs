@@ -1,8 +1,6 @@
 //! Recovery codes: ten single-use codes of about 50 random bits each, shown once. Their
 //! entropy makes a plain SHA-256 enough to store them.
 
-use sha2::{Digest, Sha256};
-
 pub const RECOVERY_CODE_COUNT: usize = 10;
 
 /// No 0/o, 1/l/i: codes are read off paper.
@@ -28,10 +26,7 @@ pub fn normalise(code: &str) -> String {
 }
 
 pub fn hash(code: &str) -> String {
-    Sha256::digest(normalise(code).as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::sessions::hash_token(&normalise(code))
 }
 
 #[cfg(test)]

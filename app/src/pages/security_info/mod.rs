@@ -56,9 +56,10 @@ impl Page {
     }
 
     pub fn method(self, kind: MethodKind) -> Option<MethodView> {
-        self.info
-            .get()
-            .and_then(|info| info.methods.into_iter().find(|m| m.kind == kind))
+        self.info.with(|info| {
+            let methods = &info.as_ref()?.methods;
+            methods.iter().find(|m| m.kind == kind).cloned()
+        })
     }
 }
 
