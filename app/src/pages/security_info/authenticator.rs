@@ -59,8 +59,9 @@ pub fn Authenticator() -> impl IntoView {
                     confirm.dispatch(code.get_untracked());
                 }>
                     <p><Tr key=k::AUTHENTICATOR_SCAN/></p>
-                    // The SVG is made on the server from the otpauth URI; it holds no script.
-                    <div class="qr" inner_html=s.qr_svg></div>
+                    // The SVG is made on the server from the otpauth URI; it holds no script. The
+                    // container names it in the user's language (the SVG's own label is English).
+                    <div class="qr" role="img" aria-label=move || i18n.t(k::AUTHENTICATOR_QR) inner_html=s.qr_svg></div>
                     <p><Tr key=k::AUTHENTICATOR_SECRET/></p>
                     <p><code id="authenticator-secret">{s.secret}</code></p>
                     <ErrorAlert message=confirm_error/>
