@@ -8,12 +8,33 @@ use std::{env, fs, path::Path};
 
 const LOCALES: [&str; 2] = ["en", "el"];
 
+/// A locale is `locales/<locale>.json` plus any `locales/<area>.<locale>.json`, so each
+/// feature keeps its strings in its own file. A key defined twice stops the build.
 fn load(locale: &str) -> BTreeMap<String, String> {
-    let path = format!("locales/{locale}.json");
-    println!("cargo:rerun-if-changed={path}");
-    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
-    serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("{path} is not a flat JSON object of strings: {e}"))
+    println!("cargo:rerun-if-changed=locales");
+    let mut paths: Vec<_> = fs::read_dir("locales")
+        .expect("reading locales/")
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name == format!("{locale}.json") || name.ends_with(&format!(".{locale}.json"))
+        })
+        .collect();
+    paths.sort();
+    let mut table = BTreeMap::new();
+    for path in paths {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let path = path.display().to_string();
+        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
+        let part: BTreeMap<String, String> = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{path} is not a flat JSON object of strings: {e}"));
+        for (key, value) in part {
+            if table.insert(key.clone(), value).is_some() {
+                panic!("{path} defines {key}, which another file of {locale} defines too");
+            }
+        }
+    }
+    table
 }
 
 fn const_name(key: &str) -> String {

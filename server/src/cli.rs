@@ -6,7 +6,7 @@ use crate::clock::SystemClock;
 use crate::config::{self, Config};
 use crate::passwords::one_time_password;
 use crate::{db, demo, observability, web, AppState};
-use app::domain::password_rules::check_new_password;
+use app::domain::password_policy::check_new_password;
 use app::domain::{Role, Username};
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;

@@ -14,6 +14,7 @@ pub mod error;
 pub mod observability;
 pub mod passwords;
 pub mod policy;
+pub mod reset;
 pub mod security_info;
 pub mod sessions;
 pub mod state;

@@ -6,6 +6,7 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::delivery::Delivery;
 use crate::passwords::PasswordHasher;
+use crate::reset::SqlReset;
 use crate::security_info::SqlSecurityInfo;
 use crate::sessions::Sessions;
 use crate::throttle::Throttle;
@@ -23,6 +24,7 @@ pub struct AppState {
     pub delivery: Arc<Delivery>,
     pub security: Arc<SqlSecurityInfo>,
     pub outbox: Arc<AdminOutbox>,
+    pub reset: Arc<SqlReset>,
 }
 
 impl AppState {
@@ -61,6 +63,7 @@ impl AppState {
             accounts: accounts.clone(),
             delivery: delivery.clone(),
         });
+        let reset = Arc::new(SqlReset {});
         Self {
             config,
             pool,
@@ -71,6 +74,7 @@ impl AppState {
             delivery,
             security,
             outbox,
+            reset,
         }
     }
 }

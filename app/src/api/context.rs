@@ -2,9 +2,10 @@
 //! the server knows of the request, and how results become statuses and cookies.
 
 use super::{
-    AuthenticatorSetup, CodeSent, Me, OutboxEntry, Question, QuestionAnswer, RegistrationPolicy,
-    SecurityInfo, UserPage,
+    AuthenticatorSetup, CodeSent, GateAnswer, Me, OutboxEntry, PowChallenge, Question,
+    QuestionAnswer, RegistrationPolicy, SecurityInfo, UserPage, WizardView,
 };
+use crate::domain::password_policy::PasswordVerdict;
 use crate::domain::AppError;
 use crate::domain::MethodKind;
 use leptos::prelude::*;
@@ -16,6 +17,8 @@ use std::sync::Arc;
 pub struct RequestMeta {
     /// The raw session id from the cookie, if any.
     pub session_token: Option<String>,
+    /// The raw reset-wizard id from its cookie, if any.
+    pub reset_token: Option<String>,
     pub ip: IpAddr,
     pub user_agent: String,
     pub request_id: String,
@@ -99,6 +102,42 @@ pub trait SecurityInfoService: Send + Sync {
     ) -> Result<RegistrationPolicy, AppError>;
 }
 
+/// The reset wizard. Every step reads the wizard from `meta.reset_token`.
+#[async_trait::async_trait]
+pub trait ResetService: Send + Sync {
+    async fn challenge(&self, meta: &RequestMeta) -> Result<PowChallenge, AppError>;
+    async fn begin(
+        &self,
+        meta: &RequestMeta,
+        user: String,
+        challenge: String,
+        nonce: u64,
+        language: String,
+    ) -> Result<(WizardView, SetCookie), AppError>;
+    async fn state(&self, meta: &RequestMeta) -> Result<WizardView, AppError>;
+    async fn choose(
+        &self,
+        meta: &RequestMeta,
+        method: MethodKind,
+        language: String,
+    ) -> Result<WizardView, AppError>;
+    async fn back(&self, meta: &RequestMeta) -> Result<WizardView, AppError>;
+    async fn verify(&self, meta: &RequestMeta, answer: GateAnswer) -> Result<WizardView, AppError>;
+    async fn check_password(
+        &self,
+        meta: &RequestMeta,
+        password: String,
+    ) -> Result<PasswordVerdict, AppError>;
+    async fn complete(
+        &self,
+        meta: &RequestMeta,
+        password: String,
+        confirmation: String,
+    ) -> Result<(WizardView, SetCookie), AppError>;
+    async fn unlock(&self, meta: &RequestMeta) -> Result<(WizardView, SetCookie), AppError>;
+    async fn cancel(&self, meta: &RequestMeta) -> Result<SetCookie, AppError>;
+}
+
 /// The admin view of the delivery outbox.
 #[async_trait::async_trait]
 pub trait OutboxService: Send + Sync {
@@ -111,6 +150,7 @@ pub struct ApiContext {
     pub accounts: Arc<dyn AccountService>,
     pub security: Arc<dyn SecurityInfoService>,
     pub outbox: Arc<dyn OutboxService>,
+    pub reset: Arc<dyn ResetService>,
     pub meta: Arc<RequestMeta>,
 }
 

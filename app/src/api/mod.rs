@@ -7,10 +7,12 @@ pub mod admin;
 pub mod client;
 #[cfg(feature = "ssr")]
 pub mod context;
+pub mod reset;
 pub mod security_info;
 
 pub use account::*;
 pub use admin::*;
+pub use reset::*;
 pub use security_info::*;
 
 /// Registers every server function with the server's router. The server binary must call
@@ -39,4 +41,14 @@ pub fn register_server_functions() {
     register_explicit::<PostponeRegistration>();
     register_explicit::<GetRegistrationPolicy>();
     register_explicit::<UpdateRegistrationPolicy>();
+    register_explicit::<ResetChallenge>();
+    register_explicit::<ResetBegin>();
+    register_explicit::<ResetState>();
+    register_explicit::<ResetChoose>();
+    register_explicit::<ResetBack>();
+    register_explicit::<ResetVerify>();
+    register_explicit::<ResetCheckPassword>();
+    register_explicit::<ResetComplete>();
+    register_explicit::<ResetUnlock>();
+    register_explicit::<ResetCancel>();
 }

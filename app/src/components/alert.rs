@@ -52,6 +52,12 @@ pub fn error_text(i18n: I18n, error: &AppError) -> String {
         AppError::RegistrationRequired => i18n.t(k::ERROR_REGISTRATION_REQUIRED).into(),
         AppError::PostponeLimitReached => i18n.t(k::ERROR_POSTPONE_LIMIT).into(),
         AppError::MethodUnavailable => i18n.t(k::ERROR_METHOD_UNAVAILABLE).into(),
+        AppError::WizardExpired => i18n.t(k::ERROR_WIZARD_EXPIRED).into(),
+        AppError::ResetBlocked { retry_after_secs } => fill(
+            i18n.t(k::ERROR_RESET_BLOCKED),
+            &[("hours", &retry_after_secs.div_ceil(3600).to_string())],
+        ),
+        AppError::CaptchaFailed => i18n.t(k::ERROR_CAPTCHA_FAILED).into(),
     }
 }
 
@@ -78,6 +84,13 @@ pub fn problem_text(i18n: I18n, problem: FieldProblem) -> String {
                 &[("max", &max.to_string())],
             ),
             PasswordProblem::Mismatch => i18n.t(k::PROBLEM_PASSWORD_MISMATCH).into(),
+            PasswordProblem::Common => i18n.t(k::PROBLEM_PASSWORD_COMMON).into(),
+            PasswordProblem::BannedWord => i18n.t(k::PROBLEM_PASSWORD_BANNED).into(),
+            PasswordProblem::ContainsName => i18n.t(k::PROBLEM_PASSWORD_NAME).into(),
+            PasswordProblem::Reused { depth } => fill(
+                i18n.t(k::PROBLEM_PASSWORD_REUSED),
+                &[("depth", &depth.to_string())],
+            ),
         },
         FieldProblem::Email(p) => i18n
             .t(match p {

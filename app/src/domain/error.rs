@@ -87,6 +87,16 @@ pub enum AppError {
     /// The method is not available here (for example no SMS provider is configured).
     #[error("method unavailable")]
     MethodUnavailable,
+    /// The reset wizard ended (expired, finished, too many wrong answers) or never began;
+    /// start again.
+    #[error("reset wizard expired")]
+    WizardExpired,
+    /// Too many resets were started for this name in 24 hours; it is blocked until then.
+    #[error("reset blocked")]
+    ResetBlocked { retry_after_secs: u64 },
+    /// The CAPTCHA answer was missing, wrong, expired or already used.
+    #[error("captcha failed")]
+    CaptchaFailed,
     /// A field failed validation; `field` names the form field.
     #[error("invalid {field}")]
     Invalid {
@@ -131,7 +141,9 @@ impl AppError {
             | Self::PostponeLimitReached => 403,
             Self::CodeIncorrect { .. } | Self::CodeReused => 401,
             Self::CodeExpired | Self::CodeAttemptsExceeded | Self::SetupExpired => 410,
-            Self::TooManyCodes { .. } => 429,
+            Self::TooManyCodes { .. } | Self::ResetBlocked { .. } => 429,
+            Self::WizardExpired => 410,
+            Self::CaptchaFailed => 400,
             Self::MethodUnavailable => 409,
             Self::Invalid { .. } => 422,
             Self::BadRequest(_) => 400,

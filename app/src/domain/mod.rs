@@ -3,14 +3,15 @@
 
 pub mod contact;
 pub mod error;
-pub mod password_rules;
+pub mod password_policy;
+pub mod reset_policy;
 pub mod roles;
 pub mod security_info;
 pub mod username;
 
 pub use contact::{Email, EmailProblem, PhoneNumber, PhoneProblem};
 pub use error::{AppError, FieldProblem};
-pub use password_rules::PasswordProblem;
+pub use password_policy::PasswordProblem;
 pub use roles::Role;
 pub use security_info::{MethodKind, RegistrationDue};
 pub use username::{Username, UsernameProblem};

@@ -1,4 +1,5 @@
-//! English and Greek UI text. Strings live in `app/locales/{en,el}.json`; `build.rs` turns
+//! English and Greek UI text. Strings live in `app/locales/{en,el}.json` and per-feature
+//! `app/locales/<area>.{en,el}.json`; `build.rs` turns
 //! them into the constants in [`k`]. The chosen language is kept in local storage (it is
 //! not a secret) and defaults from the browser's languages, which is what it sends as
 //! Accept-Language.
@@ -76,9 +77,20 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
 
+    /// Every string of a locale, from `<locale>.json` and each `<area>.<locale>.json`.
     fn keys(locale: &str) -> BTreeMap<String, String> {
-        let path = format!("{}/locales/{locale}.json", env!("CARGO_MANIFEST_DIR"));
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+        let dir = format!("{}/locales", env!("CARGO_MANIFEST_DIR"));
+        let mut all = BTreeMap::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+            if name == format!("{locale}.json") || name.ends_with(&format!(".{locale}.json")) {
+                let part: BTreeMap<String, String> =
+                    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                all.extend(part);
+            }
+        }
+        all
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::api::ChangePassword;
 use crate::components::{
     form_action, problem_text, ErrorAlert, Notice, SubmitButton, TextField, Tr,
 };
-use crate::domain::password_rules::check_new_password;
+use crate::domain::password_policy::check_new_password;
 use crate::domain::{FieldProblem, PasswordProblem};
 use crate::i18n::k;
 use crate::state::{use_i18n, use_session};

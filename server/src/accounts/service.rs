@@ -11,7 +11,7 @@ use crate::sessions::{ActiveSession, Sessions};
 use crate::throttle::Throttle;
 use app::api::context::{AccountService, RequestMeta, SetCookie};
 use app::api::{Me, UserPage, USERS_PAGE_SIZE};
-use app::domain::password_rules::{check_new_password, MAX_PASSWORD_CHARS};
+use app::domain::password_policy::{check_new_password, MAX_PASSWORD_CHARS};
 use app::domain::{AppError, FieldProblem, Role, Username};
 use sqlx::SqlitePool;
 use std::sync::Arc;

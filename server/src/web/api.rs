@@ -33,6 +33,8 @@ fn request_meta(state: &AppState, request: &Request) -> RequestMeta {
     };
     let session_token = crate::sessions::cookie_value(text("cookie"), state.sessions.cookie_name())
         .map(str::to_owned);
+    let reset_token =
+        crate::sessions::cookie_value(text("cookie"), state.reset.cookie_name()).map(str::to_owned);
     let ip = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -40,6 +42,7 @@ fn request_meta(state: &AppState, request: &Request) -> RequestMeta {
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
     RequestMeta {
         session_token,
+        reset_token,
         ip,
         user_agent: text("user-agent").chars().take(256).collect(),
         request_id: super::request_id(headers).to_owned(),
@@ -56,6 +59,7 @@ pub async fn server_fn(State(state): State<AppState>, request: Request<Body>) ->
         accounts,
         security: state.security.clone(),
         outbox: state.outbox.clone(),
+        reset: state.reset.clone(),
         meta: Arc::new(request_meta(&state, &request)),
     };
     leptos_axum::handle_server_fns_with_context(move || provide_context(context.clone()), request)

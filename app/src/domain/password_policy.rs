@@ -1,5 +1,7 @@
-//! The password rules both sides run: the client for live feedback, the server to decide.
-//! For now only length; the full policy (blocklists, history, banned words) builds on this.
+//! The password policy both sides run: the client for live feedback, the server to decide.
+//! Length is checked here on both sides; the checks that need data only the server holds
+//! (the common-password list, banned words, the user's names, history) are applied by the
+//! server, which answers with a [`PasswordVerdict`].
 
 use serde::{Deserialize, Serialize};
 
@@ -10,9 +12,38 @@ pub const MAX_PASSWORD_CHARS: usize = 256;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PasswordProblem {
-    TooShort { min: usize },
-    TooLong { max: usize },
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
     Mismatch,
+    /// On the list of common and breached passwords.
+    Common,
+    /// Contains a word the organisation banned.
+    BannedWord,
+    /// Contains the user's name or username.
+    ContainsName,
+    /// One of the last `depth` passwords of this account.
+    Reused {
+        depth: u8,
+    },
+}
+
+/// The length limits in force, which the client needs for live feedback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordRules {
+    pub min_chars: u16,
+    pub max_chars: u16,
+}
+
+/// The server's verdict on a candidate password: every problem found, and a strength
+/// estimate from 0 (very weak) to 4 (strong) that informs but does not decide.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordVerdict {
+    pub problems: Vec<PasswordProblem>,
+    pub strength: u8,
 }
 
 /// Checks a new password and its confirmation. Length is counted in Unicode code points.
