@@ -9,6 +9,7 @@ pub use crate::delivery::settings::{
 };
 use crate::passwords::HashingParams;
 use crate::policy::RegistrationRules;
+use crate::secret::ServerSecret;
 use crate::verification::CodeRules;
 use app::api::RegistrationPolicy;
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -29,6 +30,10 @@ pub struct RawConfig {
     pub log_level: String,
     pub log_format: String,
     pub seed_demo: bool,
+    /// 64 hex digits; empty means the key file `secret_file`.
+    pub secret_key: String,
+    /// Where the server keeps its secret; empty means `sspr.key` beside the database.
+    pub secret_file: String,
     pub session: RawSession,
     pub sign_in: RawSignIn,
     pub password_hashing: RawHashing,
@@ -117,6 +122,8 @@ impl Default for RawConfig {
             log_level: "info".into(),
             log_format: "text".into(),
             seed_demo: false,
+            secret_key: String::new(),
+            secret_file: String::new(),
             session: RawSession::default(),
             sign_in: RawSignIn::default(),
             password_hashing: RawHashing::default(),
@@ -192,6 +199,7 @@ pub struct Config {
     pub log_level: String,
     pub log_format: LogFormat,
     pub seed_demo: bool,
+    pub secret: ServerSecret,
     pub session: SessionConfig,
     pub sign_in: SignInConfig,
     pub hashing: HashingParams,
@@ -354,6 +362,18 @@ impl RawConfig {
         )
         .map_err(|reason| bad("password_hashing", reason))?;
         let delivery = self.delivery.check()?;
+        let secret = if self.secret_key.is_empty() {
+            let file = if self.secret_file.is_empty() {
+                Path::new(&self.database_path).with_file_name("sspr.key")
+            } else {
+                PathBuf::from(&self.secret_file)
+            };
+            ServerSecret::load_or_create(&file)
+                .map_err(|e| bad("secret_file", format!("{}: {e}", file.display())))?
+        } else {
+            ServerSecret::from_hex(&self.secret_key)
+                .ok_or_else(|| bad("secret_key", "must be 64 hex digits"))?
+        };
         Ok(Config {
             bind,
             public_origin,
@@ -363,6 +383,7 @@ impl RawConfig {
             log_level: self.log_level,
             log_format,
             seed_demo: self.seed_demo,
+            secret,
             session: SessionConfig {
                 idle_secs: idle * 60,
                 absolute_secs: absolute * 3600,

@@ -15,6 +15,7 @@ pub mod observability;
 pub mod passwords;
 pub mod policy;
 pub mod reset;
+pub mod secret;
 pub mod security_info;
 pub mod sessions;
 pub mod state;

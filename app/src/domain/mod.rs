@@ -4,6 +4,7 @@
 pub mod contact;
 pub mod error;
 pub mod password_policy;
+pub mod proof_of_work;
 pub mod reset_policy;
 pub mod roles;
 pub mod security_info;
