@@ -218,6 +218,11 @@ async fn create_admin(
     store::set_password(&mut tx, id, &phc, state.hasher.params(), now)
         .await
         .map_err(db)?;
+    state
+        .password_policy
+        .remember(&mut tx, id, &password, now)
+        .await
+        .map_err(|e| e.to_string())?;
     store::grant_role(&mut tx, id, role, now)
         .await
         .map_err(db)?;
@@ -255,6 +260,8 @@ async fn set_password(config: Config, username: String, temporary: bool) -> Resu
         .read_line(&mut password)
         .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
     let password = password.trim_end_matches(['\n', '\r']).to_owned();
+    // An operator's password gets the minimal rule (see `check_new_password`), not the
+    // full policy: it is handed over, and usually must be changed at the next sign-in.
     check_new_password(&password, &password).map_err(|p| format!("password refused: {p:?}"))?;
     let state = open(config).await?;
     let user = store::find_by_name(&state.pool, &username)
@@ -272,6 +279,11 @@ async fn set_password(config: Config, username: String, temporary: bool) -> Resu
     store::set_password(&mut tx, user.id, &phc, state.hasher.params(), now)
         .await
         .map_err(db)?;
+    state
+        .password_policy
+        .remember(&mut tx, user.id, &password, now)
+        .await
+        .map_err(|e| e.to_string())?;
     store::set_must_change(&mut tx, user.id, temporary, now)
         .await
         .map_err(db)?;

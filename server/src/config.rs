@@ -8,10 +8,11 @@ pub use crate::delivery::settings::{
     DeliveryConfig, DeliveryMode, RawDelivery, RawSms, RawSmtp, SmsConfig, SmtpConfig, SmtpSecurity,
 };
 use crate::passwords::HashingParams;
-use crate::policy::RegistrationRules;
+use crate::policy::{RegistrationRules, ResetRules};
 use crate::secret::ServerSecret;
 use crate::verification::CodeRules;
 use app::api::RegistrationPolicy;
+use app::domain::reset_policy::{ResetPolicy, ResetScope, MAX_CAPTCHA_DIFFICULTY};
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
@@ -39,7 +40,52 @@ pub struct RawConfig {
     pub password_hashing: RawHashing,
     pub verification: RawVerification,
     pub registration: RawRegistration,
+    pub reset: RawReset,
+    /// Addresses (or CIDR ranges) of reverse proxies whose `X-Forwarded-For` is believed.
+    /// Empty: the connection's address is the client's, whatever the headers say.
+    pub trusted_proxies: Vec<String>,
     pub delivery: RawDelivery,
+}
+
+/// Defaults of the reset policy until an admin saves one, and the wizard's address limits.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawReset {
+    pub enabled: bool,
+    pub methods_required: i64,
+    pub questions_to_reset: i64,
+    pub unlock_allowed: bool,
+    pub notify_user: bool,
+    pub notify_admins: bool,
+    pub wizard_minutes: i64,
+    pub max_gate_failures: i64,
+    pub max_resets_per_day: i64,
+    pub captcha_difficulty: i64,
+    pub contact_admin: String,
+    /// Wizard starts and code sends per client address in each window.
+    pub ip_limit: i64,
+    pub ip_window_seconds: i64,
+}
+
+impl Default for RawReset {
+    fn default() -> Self {
+        let p = ResetPolicy::default();
+        Self {
+            enabled: true,
+            methods_required: i64::from(p.methods_required),
+            questions_to_reset: i64::from(p.questions_to_reset),
+            unlock_allowed: p.unlock_allowed,
+            notify_user: p.notify_user,
+            notify_admins: p.notify_admins,
+            wizard_minutes: i64::from(p.wizard_minutes),
+            max_gate_failures: i64::from(p.max_gate_failures),
+            max_resets_per_day: i64::from(p.max_resets_per_day),
+            captcha_difficulty: i64::from(p.captcha_difficulty),
+            contact_admin: p.contact_admin,
+            ip_limit: 30,
+            ip_window_seconds: 300,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -129,6 +175,8 @@ impl Default for RawConfig {
             password_hashing: RawHashing::default(),
             verification: RawVerification::default(),
             registration: RawRegistration::default(),
+            reset: RawReset::default(),
+            trusted_proxies: Vec::new(),
             delivery: RawDelivery::default(),
         }
     }
@@ -205,7 +253,16 @@ pub struct Config {
     pub hashing: HashingParams,
     pub codes: CodeRules,
     pub registration: RegistrationRules,
+    pub reset: ResetConfig,
+    pub trusted_proxies: Vec<IpRange>,
     pub delivery: DeliveryConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResetConfig {
+    pub rules: ResetRules,
+    pub ip_limit: u32,
+    pub ip_window_secs: i64,
 }
 
 /// A configuration value that cannot be used.
@@ -362,6 +419,19 @@ impl RawConfig {
         )
         .map_err(|reason| bad("password_hashing", reason))?;
         let delivery = self.delivery.check()?;
+        let reset = self.reset.check(registration.defaults.question_count)?;
+        let trusted_proxies = self
+            .trusted_proxies
+            .iter()
+            .map(|text| {
+                IpRange::parse(text).ok_or_else(|| {
+                    bad(
+                        "trusted_proxies",
+                        format!("`{text}` is not an address or CIDR range"),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let secret = if self.secret_key.is_empty() {
             let file = if self.secret_file.is_empty() {
                 Path::new(&self.database_path).with_file_name("sspr.key")
@@ -398,7 +468,100 @@ impl RawConfig {
             delivery,
             codes,
             registration,
+            reset,
+            trusted_proxies,
         })
+    }
+}
+
+impl RawReset {
+    fn check(&self, questions_registered: u8) -> Result<ResetConfig, ConfigError> {
+        let small = |key: &str, value: i64, min: i64, max: i64| -> Result<u8, ConfigError> {
+            Ok(in_range(&format!("reset.{key}"), value, min, max)? as u8)
+        };
+        let defaults = ResetPolicy {
+            scope: if self.enabled {
+                ResetScope::Everyone
+            } else {
+                ResetScope::Nobody
+            },
+            methods_required: small("methods_required", self.methods_required, 1, 2)?,
+            questions_to_reset: small(
+                "questions_to_reset",
+                self.questions_to_reset,
+                1,
+                i64::from(questions_registered),
+            )?,
+            unlock_allowed: self.unlock_allowed,
+            notify_user: self.notify_user,
+            notify_admins: self.notify_admins,
+            wizard_minutes: in_range("reset.wizard_minutes", self.wizard_minutes, 3, 60)? as u16,
+            max_gate_failures: small("max_gate_failures", self.max_gate_failures, 1, 20)?,
+            max_resets_per_day: small("max_resets_per_day", self.max_resets_per_day, 1, 50)?,
+            captcha_difficulty: small(
+                "captcha_difficulty",
+                self.captcha_difficulty,
+                0,
+                i64::from(MAX_CAPTCHA_DIFFICULTY),
+            )?,
+            contact_admin: self.contact_admin.clone(),
+            ..ResetPolicy::default()
+        };
+        defaults
+            .check(questions_registered)
+            .map_err(|problem| bad("reset", format!("{problem:?}")))?;
+        Ok(ResetConfig {
+            rules: ResetRules { defaults },
+            ip_limit: in_range("reset.ip_limit", self.ip_limit, 1, 1_000_000)? as u32,
+            ip_window_secs: in_range("reset.ip_window_seconds", self.ip_window_seconds, 1, 86_400)?,
+        })
+    }
+}
+
+/// One trusted proxy: an address, or a CIDR range such as `10.0.0.0/8`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpRange {
+    network: std::net::IpAddr,
+    prefix: u8,
+}
+
+impl IpRange {
+    pub fn parse(text: &str) -> Option<Self> {
+        let (address, prefix) = match text.trim().split_once('/') {
+            Some((a, p)) => (a, Some(p.parse::<u8>().ok()?)),
+            None => (text.trim(), None),
+        };
+        let network: std::net::IpAddr = address.parse().ok()?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(Self { network, prefix })
+    }
+
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        use std::net::IpAddr::{V4, V6};
+        let (a, b, bits) = match (self.network, ip) {
+            (V4(n), V4(i)) => (
+                u128::from(u32::from(n)) << 96,
+                u128::from(u32::from(i)) << 96,
+                self.prefix,
+            ),
+            (V6(n), V6(i)) => (u128::from(n), u128::from(i), self.prefix),
+            (V6(n), V4(i)) => (u128::from(n), u128::from(i.to_ipv6_mapped()), self.prefix),
+            (V4(n), V6(i)) => match i.to_ipv4_mapped() {
+                Some(i) => (
+                    u128::from(u32::from(n)) << 96,
+                    u128::from(u32::from(i)) << 96,
+                    self.prefix,
+                ),
+                None => return false,
+            },
+        };
+        let mask = if bits == 0 {
+            0
+        } else {
+            u128::MAX << (128 - u32::from(bits))
+        };
+        a & mask == b & mask
     }
 }
 
@@ -434,6 +597,38 @@ mod tests {
         let figment =
             Figment::from(Serialized::defaults(RawConfig::default())).merge(Toml::string(text));
         extract(figment)?.check()
+    }
+
+    #[test]
+    fn the_example_file_is_valid_and_matches_the_defaults() {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../sspr.example.toml"))
+                .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let text = text.replace(
+            "data/sspr.db",
+            &dir.path().join("sspr.db").display().to_string(),
+        );
+        let config = from_toml(&text).unwrap();
+        let defaults = RawConfig::default().check().unwrap();
+        assert_eq!(config.reset.rules.defaults, defaults.reset.rules.defaults);
+        assert!(config.trusted_proxies.is_empty());
+    }
+
+    #[test]
+    fn bad_reset_settings_name_their_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("sspr.db").display().to_string();
+        let error = from_toml(&format!(
+            "database_path = {db:?}\n[reset]\nmethods_required = 3\n"
+        ))
+        .unwrap_err();
+        assert_eq!(error.key, "reset.methods_required");
+        let error = from_toml(&format!(
+            "database_path = {db:?}\ntrusted_proxies = [\"10.0.0.0/99\"]\n"
+        ))
+        .unwrap_err();
+        assert_eq!(error.key, "trusted_proxies");
     }
 
     #[test]

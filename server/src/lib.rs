@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod audit;
+pub mod captcha;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -12,6 +14,7 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod observability;
+pub mod password_policy;
 pub mod passwords;
 pub mod policy;
 pub mod reset;

@@ -2,9 +2,12 @@
 
 use crate::accounts::SqlAccounts;
 use crate::admin::AdminOutbox;
+use crate::audit::Audit;
+use crate::captcha::{Captcha, CHALLENGE_TTL_SECS};
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::delivery::Delivery;
+use crate::password_policy::PasswordPolicies;
 use crate::passwords::PasswordHasher;
 use crate::reset::SqlReset;
 use crate::security_info::SqlSecurityInfo;
@@ -25,6 +28,9 @@ pub struct AppState {
     pub security: Arc<SqlSecurityInfo>,
     pub outbox: Arc<AdminOutbox>,
     pub reset: Arc<SqlReset>,
+    pub captcha: Arc<Captcha>,
+    pub audit: Arc<Audit>,
+    pub password_policy: Arc<PasswordPolicies>,
 }
 
 impl AppState {
@@ -37,6 +43,7 @@ impl AppState {
             config.sign_in.ip_limit,
             config.sign_in.ip_window_secs,
         );
+        let password_policy = Arc::new(PasswordPolicies::new(pool.clone(), config.secret.clone()));
         let accounts = Arc::new(SqlAccounts {
             pool: pool.clone(),
             clock: clock.clone(),
@@ -45,6 +52,7 @@ impl AppState {
             sign_in_throttle,
             lockout: config.sign_in.lockout,
             registration: config.registration,
+            password_policy: password_policy.clone(),
         });
         let delivery = Arc::new(Delivery::new(pool.clone(), clock.clone(), &config.delivery));
         let security = Arc::new(SqlSecurityInfo {
@@ -63,7 +71,33 @@ impl AppState {
             accounts: accounts.clone(),
             delivery: delivery.clone(),
         });
-        let reset = Arc::new(SqlReset {});
+        let captcha = Arc::new(Captcha::new(
+            &config.secret,
+            clock.clone(),
+            CHALLENGE_TTL_SECS,
+        ));
+        let audit = Arc::new(Audit::new(pool.clone(), clock.clone()));
+        let reset = Arc::new(SqlReset {
+            pool: pool.clone(),
+            clock: clock.clone(),
+            secret: config.secret.clone(),
+            secure_cookies: config.secure_cookies,
+            rules: config.reset.rules.clone(),
+            registration: config.registration,
+            codes: config.codes,
+            hasher: hasher.clone(),
+            accounts: accounts.clone(),
+            delivery: delivery.clone(),
+            captcha: captcha.clone(),
+            audit: audit.clone(),
+            password_policy: password_policy.clone(),
+            throttle: Throttle::new(
+                clock.clone(),
+                config.reset.ip_limit,
+                config.reset.ip_window_secs,
+            ),
+            profiles: crate::reset::decoy::Profiles::new(&config.public_origin),
+        });
         Self {
             config,
             pool,
@@ -75,6 +109,9 @@ impl AppState {
             security,
             outbox,
             reset,
+            captcha,
+            audit,
+            password_policy,
         }
     }
 }

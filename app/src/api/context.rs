@@ -5,7 +5,8 @@ use super::{
     AuthenticatorSetup, CodeSent, GateAnswer, Me, OutboxEntry, PowChallenge, Question,
     QuestionAnswer, RegistrationPolicy, SecurityInfo, UserPage, WizardView,
 };
-use crate::domain::password_policy::PasswordVerdict;
+use crate::domain::password_policy::{PasswordRules, PasswordVerdict};
+use crate::domain::reset_policy::ResetPolicy;
 use crate::domain::AppError;
 use crate::domain::MethodKind;
 use leptos::prelude::*;
@@ -136,12 +137,30 @@ pub trait ResetService: Send + Sync {
     ) -> Result<(WizardView, SetCookie), AppError>;
     async fn unlock(&self, meta: &RequestMeta) -> Result<(WizardView, SetCookie), AppError>;
     async fn cancel(&self, meta: &RequestMeta) -> Result<SetCookie, AppError>;
+    async fn policy(&self, meta: &RequestMeta) -> Result<ResetPolicy, AppError>;
+    async fn update_policy(
+        &self,
+        meta: &RequestMeta,
+        policy: ResetPolicy,
+    ) -> Result<ResetPolicy, AppError>;
 }
 
 /// The admin view of the delivery outbox.
 #[async_trait::async_trait]
 pub trait OutboxService: Send + Sync {
     async fn recent(&self, meta: &RequestMeta) -> Result<Vec<OutboxEntry>, AppError>;
+}
+
+/// The password policy as the client sees it: the length limits for live feedback, and
+/// a signed-in user's check of a candidate password.
+#[async_trait::async_trait]
+pub trait PasswordPolicyService: Send + Sync {
+    async fn rules(&self, meta: &RequestMeta) -> Result<PasswordRules, AppError>;
+    async fn check(
+        &self,
+        meta: &RequestMeta,
+        password: String,
+    ) -> Result<PasswordVerdict, AppError>;
 }
 
 /// Everything a server function body needs, provided per request.
@@ -151,6 +170,7 @@ pub struct ApiContext {
     pub security: Arc<dyn SecurityInfoService>,
     pub outbox: Arc<dyn OutboxService>,
     pub reset: Arc<dyn ResetService>,
+    pub password_policy: Arc<dyn PasswordPolicyService>,
     pub meta: Arc<RequestMeta>,
 }
 

@@ -7,11 +7,13 @@ pub mod admin;
 pub mod client;
 #[cfg(feature = "ssr")]
 pub mod context;
+pub mod password;
 pub mod reset;
 pub mod security_info;
 
 pub use account::*;
 pub use admin::*;
+pub use password::*;
 pub use reset::*;
 pub use security_info::*;
 
@@ -51,4 +53,8 @@ pub fn register_server_functions() {
     register_explicit::<ResetComplete>();
     register_explicit::<ResetUnlock>();
     register_explicit::<ResetCancel>();
+    register_explicit::<GetPasswordRules>();
+    register_explicit::<CheckPassword>();
+    register_explicit::<GetResetPolicy>();
+    register_explicit::<UpdateResetPolicy>();
 }

@@ -173,3 +173,21 @@ pub async fn reset_cancel() -> Result<(), AppError> {
     let result = api.reset.cancel(&api.meta).await;
     context::finish(result.map(context::set_cookie))
 }
+
+/// The reset policy in force (global admins; the dashboard's editor builds on this).
+#[server(endpoint = "reset_policy", input = Json)]
+pub async fn get_reset_policy() -> Result<crate::domain::reset_policy::ResetPolicy, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    context::finish(api.reset.policy(&api.meta).await)
+}
+
+/// Saves the reset policy (global admins).
+#[server(endpoint = "update_reset_policy", input = Json)]
+pub async fn update_reset_policy(
+    policy: crate::domain::reset_policy::ResetPolicy,
+) -> Result<crate::domain::reset_policy::ResetPolicy, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    context::finish(api.reset.update_policy(&api.meta, policy).await)
+}

@@ -58,6 +58,7 @@ pub fn error_text(i18n: I18n, error: &AppError) -> String {
             &[("hours", &retry_after_secs.div_ceil(3600).to_string())],
         ),
         AppError::CaptchaFailed => i18n.t(k::ERROR_CAPTCHA_FAILED).into(),
+        AppError::TooManyWrongAnswers => i18n.t(k::ERROR_TOO_MANY_WRONG_ANSWERS).into(),
     }
 }
 

@@ -94,6 +94,9 @@ pub enum AppError {
     /// Too many resets were started for this name in 24 hours; it is blocked until then.
     #[error("reset blocked")]
     ResetBlocked { retry_after_secs: u64 },
+    /// Too many wrong answers at the gates; this wizard has ended.
+    #[error("too many wrong answers")]
+    TooManyWrongAnswers,
     /// The CAPTCHA answer was missing, wrong, expired or already used.
     #[error("captcha failed")]
     CaptchaFailed,
@@ -142,7 +145,7 @@ impl AppError {
             Self::CodeIncorrect { .. } | Self::CodeReused => 401,
             Self::CodeExpired | Self::CodeAttemptsExceeded | Self::SetupExpired => 410,
             Self::TooManyCodes { .. } | Self::ResetBlocked { .. } => 429,
-            Self::WizardExpired => 410,
+            Self::WizardExpired | Self::TooManyWrongAnswers => 410,
             Self::CaptchaFailed => 400,
             Self::MethodUnavailable => 409,
             Self::Invalid { .. } => 422,

@@ -3,13 +3,13 @@
 
 use super::PageTitle;
 use crate::api::client::call;
-use crate::api::ChangePassword;
+use crate::api::{ChangePassword, GetPasswordRules};
 use crate::components::{
     form_action, problem_text, ErrorAlert, Notice, SubmitButton, TextField, Tr,
 };
-use crate::domain::password_policy::check_new_password;
+use crate::domain::password_policy::{check_local, PasswordRules};
 use crate::domain::{FieldProblem, PasswordProblem};
-use crate::i18n::k;
+use crate::i18n::{fill, k};
 use crate::state::{use_i18n, use_session};
 use leptos::prelude::*;
 
@@ -22,17 +22,38 @@ pub fn ChangePasswordPage() -> impl IntoView {
     let confirmation = RwSignal::new(String::new());
     let done = RwSignal::new(None::<String>);
 
-    // Live feedback from the same rule the server runs; a mismatch is only reported
-    // once the confirmation has been typed.
+    // The limits in force; the defaults stand in until they arrive, and the server
+    // decides either way.
+    let rules = RwSignal::new(PasswordRules::default());
+    leptos::task::spawn_local(async move {
+        if let Ok(loaded) = call(GetPasswordRules {}).await {
+            rules.set(loaded);
+        }
+    });
+    let rules_text = move || {
+        let PasswordRules {
+            min_chars,
+            max_chars,
+        } = rules.get();
+        let (min, max) = (min_chars.to_string(), max_chars.to_string());
+        fill(
+            i18n.t(k::CHANGE_PASSWORD_RULES),
+            &[("min", &min), ("max", &max)],
+        )
+    };
+
+    // Live feedback from the same length rule the server runs; a mismatch is only
+    // reported once the confirmation has been typed. The server adds the checks that
+    // need its data (common passwords, banned words, names, history) on submit.
     let new_problem = Signal::derive(move || {
         let password = new_password.get();
         if password.is_empty() {
             return None;
         }
-        match check_new_password(&password, &password) {
-            Err(p) => Some(problem_text(i18n, FieldProblem::Password(p))),
-            Ok(()) => None,
-        }
+        let problems = rules.with(|r| check_local(r, &password, &password));
+        problems
+            .first()
+            .map(|&p| problem_text(i18n, FieldProblem::Password(p)))
     });
     let confirm_problem = Signal::derive(move || {
         let (password, confirm) = (new_password.get(), confirmation.get());
@@ -73,6 +94,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
             </Show>
             <ErrorAlert message=error/>
             <Notice message=done/>
+            <p class="hint">{rules_text}</p>
             <form novalidate on:submit=move |ev| {
                 ev.prevent_default();
                 done.set(None);

@@ -6,6 +6,6 @@ mod lockout;
 mod service;
 pub mod store;
 
-pub use canonical::canonical_username;
+pub use canonical::{canonical_text, canonical_username};
 pub use lockout::Lockout;
 pub use service::{Caller, SqlAccounts};

@@ -5,13 +5,14 @@ use super::store::{self, UserRecord};
 use super::Lockout;
 use crate::clock::SharedClock;
 use crate::error::OrInternal;
+use crate::password_policy::{self, PasswordPolicies};
 use crate::passwords::PasswordHasher;
 use crate::policy::RegistrationRules;
 use crate::sessions::{ActiveSession, Sessions};
 use crate::throttle::Throttle;
 use app::api::context::{AccountService, RequestMeta, SetCookie};
 use app::api::{Me, UserPage, USERS_PAGE_SIZE};
-use app::domain::password_policy::{check_new_password, MAX_PASSWORD_CHARS};
+use app::domain::password_policy::MAX_PASSWORD_CHARS;
 use app::domain::{AppError, FieldProblem, Role, Username};
 use sqlx::SqlitePool;
 use std::sync::Arc;
@@ -24,6 +25,7 @@ pub struct SqlAccounts {
     pub sign_in_throttle: Throttle,
     pub lockout: Lockout,
     pub registration: RegistrationRules,
+    pub password_policy: Arc<PasswordPolicies>,
 }
 
 /// Who is calling, as established from their session.
@@ -266,8 +268,13 @@ impl AccountService for SqlAccounts {
                 FieldProblem::Required,
             ));
         }
-        check_new_password(&new_password, &confirmation)
-            .map_err(|p| AppError::invalid("new_password", FieldProblem::Password(p)))?;
+        let refuse = |p| AppError::invalid("new_password", FieldProblem::Password(p));
+        // Length and confirmation first: cheap, and refused before any hashing.
+        let rules = self.password_policy.rules().await.or_internal(rid)?;
+        if let Some(&problem) = password_policy::shape(&rules, &new_password, &confirmation).first()
+        {
+            return Err(refuse(problem));
+        }
         if let Err(retry_after_secs) = self.sign_in_throttle.hit(meta.ip) {
             return Err(AppError::Throttled { retry_after_secs });
         }
@@ -278,11 +285,25 @@ impl AccountService for SqlAccounts {
             // The new password is hashed with today's parameters just below.
             other => other.map(|_needs_rehash| ())?,
         }
+        // The rest of the policy only once the current password is proven: the history
+        // would otherwise let a stolen session test guesses at old passwords.
+        let verdict = self
+            .password_policy
+            .evaluate_change(&caller.user, &current, &new_password, &confirmation)
+            .await
+            .or_internal(rid)?;
+        if let Some(&problem) = verdict.problems.first() {
+            return Err(refuse(problem));
+        }
         let phc = self.hasher.hash(&new_password).await.or_internal(rid)?;
         let now = self.clock.now();
         // The new hash, the flag and the end of every session land together.
         let mut tx = self.pool.begin().await.or_internal(rid)?;
         store::set_password(&mut tx, caller.user.id, &phc, self.hasher.params(), now)
+            .await
+            .or_internal(rid)?;
+        self.password_policy
+            .remember(&mut tx, caller.user.id, &new_password, now)
             .await
             .or_internal(rid)?;
         store::set_must_change(&mut tx, caller.user.id, false, now)

@@ -21,9 +21,11 @@ pub struct UserRecord {
     pub locked_until: Option<i64>,
     pub failed_sign_ins: i64,
     pub must_change_password: bool,
+    /// "en" or "el": the language messages to this user are written in.
+    pub language: String,
 }
 
-const USER_COLUMNS: &str = "id, username, display_name, email, phone, status, lock_reason, locked_until, failed_sign_ins, must_change_password";
+const USER_COLUMNS: &str = "id, username, display_name, email, phone, status, lock_reason, locked_until, failed_sign_ins, must_change_password, language";
 
 /// What a new account starts with.
 #[derive(Debug, Clone)]
@@ -106,7 +108,9 @@ pub async fn insert_user(
     }
 }
 
-/// Stores a new current hash and keeps the old one in the history.
+/// Stores a new current hash. The history is not kept here: callers that set a new
+/// password (not a re-hash of the same one) also call `PasswordPolicies::remember` in the
+/// same transaction, which keeps keyed fingerprints instead of old hashes.
 pub async fn set_password(
     conn: &mut SqliteConnection,
     user_id: i64,
@@ -128,12 +132,6 @@ pub async fn set_password(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("INSERT INTO password_history (user_id, phc, set_at) VALUES (?, ?, ?)")
-        .bind(user_id)
-        .bind(phc)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
     Ok(())
 }
 

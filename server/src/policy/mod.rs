@@ -2,5 +2,7 @@
 //! admin saves one, the defaults from configuration apply.
 
 pub mod registration;
+pub mod reset;
 
 pub use registration::RegistrationRules;
+pub use reset::ResetRules;

@@ -1,6 +1,11 @@
 //! The reset wizard: the workflow behind `/reset`. `service` runs the steps, `store` keeps
-//! the wizard rows, `decoy` makes unknown names look like real ones.
+//! the wizard rows, `account` decides who may reset with which methods, `decoy` makes
+//! names that cannot reset look like ones that can, and `messages` holds what is sent.
 
+pub mod account;
+pub mod decoy;
+pub mod messages;
 pub mod service;
+pub mod store;
 
 pub use service::SqlReset;

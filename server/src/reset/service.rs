@@ -1,74 +1,1268 @@
-//! The reset wizard's steps.
+//! The reset wizard's steps. Each reads the wizard from its cookie, checks on the server
+//! that the step is allowed now, and answers with the step to show.
+//!
+//! Unknown names, disabled accounts, accounts outside the policy's scope and accounts with
+//! too few methods get a decoy wizard: the same queries, the same answers and hints, and
+//! codes that are "sent" but never verify. Only the outcome of a gate can differ, the way
+//! a wrong code differs from a right one.
 
+use super::account::{self, DecoyReason, Facts, NO_ACCOUNT};
+use super::decoy::{self, Profiles};
+use super::messages;
+use super::store::{self, NewWizard, Wizard};
+use crate::accounts::store::{self as accounts_store, UserRecord};
+use crate::accounts::{canonical_text, SqlAccounts};
+use crate::audit::{Audit, AuditEvent, AuditKind, Outcome};
+use crate::captcha::Captcha;
+use crate::clock::SharedClock;
+use crate::delivery::{Channel, Delivery, Message};
+use crate::error::OrInternal;
+use crate::password_policy::PasswordPolicies;
+use crate::passwords::PasswordHasher;
+use crate::policy::{RegistrationRules, ResetRules};
+use crate::secret::ServerSecret;
+use crate::security_info::messages::Language;
+use crate::throttle::Throttle;
+use crate::verification::{codes, recovery, totp, CodeProblem, CodeRules};
 use app::api::context::{RequestMeta, ResetService, SetCookie};
-use app::api::{GateAnswer, PowChallenge, WizardView};
+use app::api::{GateAnswer, MethodHint, PowChallenge, Question, WizardStep, WizardView};
 use app::domain::password_policy::PasswordVerdict;
-use app::domain::{AppError, MethodKind};
+use app::domain::reset_policy::ResetPolicy;
+use app::domain::security_info::{parse_code, CODE_DIGITS, MAX_ANSWER_CHARS, TOTP_DIGITS};
+use app::domain::{AppError, FieldProblem, MethodKind, Role, Username};
+use sqlx::SqlitePool;
+use std::sync::Arc;
 
-pub struct SqlReset {}
+const HOUR: i64 = 3600;
+const DAY: i64 = 24 * HOUR;
+/// Longest username or email address the first step reads.
+const MAX_USER_CHARS: usize = 254;
+const MAX_RECOVERY_CODE_CHARS: usize = 64;
 
-#[async_trait::async_trait]
-impl ResetService for SqlReset {
-    async fn challenge(&self, _meta: &RequestMeta) -> Result<PowChallenge, AppError> {
-        Err(AppError::NotFound)
+pub struct SqlReset {
+    pub pool: SqlitePool,
+    pub clock: SharedClock,
+    pub secret: ServerSecret,
+    pub secure_cookies: bool,
+    pub rules: ResetRules,
+    pub registration: RegistrationRules,
+    pub codes: CodeRules,
+    pub hasher: Arc<PasswordHasher>,
+    pub accounts: Arc<SqlAccounts>,
+    pub delivery: Arc<Delivery>,
+    pub captcha: Arc<Captcha>,
+    pub audit: Arc<Audit>,
+    pub password_policy: Arc<PasswordPolicies>,
+    /// Wizard starts and code sends per client address.
+    pub throttle: Throttle,
+    pub profiles: Profiles,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn key_bytes(name_key: &str) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = name_key
+            .get(2 * i..2 * i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .unwrap_or(0);
     }
-    async fn begin(
-        &self,
-        _meta: &RequestMeta,
-        _user: String,
-        _challenge: String,
-        _nonce: u64,
-        _language: String,
-    ) -> Result<(WizardView, SetCookie), AppError> {
-        Err(AppError::NotFound)
-    }
-    async fn state(&self, _meta: &RequestMeta) -> Result<WizardView, AppError> {
-        Err(AppError::WizardExpired)
-    }
-    async fn choose(
-        &self,
-        _meta: &RequestMeta,
-        _method: MethodKind,
-        _language: String,
-    ) -> Result<WizardView, AppError> {
-        Err(AppError::WizardExpired)
-    }
-    async fn back(&self, _meta: &RequestMeta) -> Result<WizardView, AppError> {
-        Err(AppError::WizardExpired)
-    }
-    async fn verify(
-        &self,
-        _meta: &RequestMeta,
-        _answer: GateAnswer,
-    ) -> Result<WizardView, AppError> {
-        Err(AppError::WizardExpired)
-    }
-    async fn check_password(
-        &self,
-        _meta: &RequestMeta,
-        _password: String,
-    ) -> Result<PasswordVerdict, AppError> {
-        Err(AppError::WizardExpired)
-    }
-    async fn complete(
-        &self,
-        _meta: &RequestMeta,
-        _password: String,
-        _confirmation: String,
-    ) -> Result<(WizardView, SetCookie), AppError> {
-        Err(AppError::WizardExpired)
-    }
-    async fn unlock(&self, _meta: &RequestMeta) -> Result<(WizardView, SetCookie), AppError> {
-        Err(AppError::WizardExpired)
-    }
-    async fn cancel(&self, _meta: &RequestMeta) -> Result<SetCookie, AppError> {
-        Err(AppError::WizardExpired)
-    }
+    out
+}
+
+/// Codes for a reset are bound to the account (their row), the method and the wizard.
+fn code_purpose(kind: MethodKind, wizard_hash: &str) -> String {
+    format!(
+        "reset:{}:{}",
+        kind.as_str(),
+        &wizard_hash[..16.min(wizard_hash.len())]
+    )
+}
+
+/// A real account behind a wizard.
+struct Account {
+    user: UserRecord,
+    facts: Facts,
+}
+
+/// A wizard's facts: a real account's, or the decoy derived from the name.
+enum Subject {
+    Real(Box<Account>),
+    Decoy,
+}
+
+/// How a wizard ended, for the answer and the audit log.
+struct Ending {
+    user_id: i64,
+    kind: AuditKind,
+    queued: u32,
+    unlocked: bool,
+    expires_at: i64,
+    contact_admin: String,
 }
 
 impl SqlReset {
-    /// The wizard cookie, named like the session cookie (`__Host-` on https).
+    /// The wizard cookie: `__Host-` on https so it is bound to this origin.
     pub fn cookie_name(&self) -> &'static str {
-        "sspr_reset"
+        if self.secure_cookies {
+            "__Host-sspr_reset"
+        } else {
+            "sspr_reset"
+        }
     }
+
+    fn cookie(&self, value: &str, max_age: i64) -> SetCookie {
+        let mut cookie = format!(
+            "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}",
+            self.cookie_name()
+        );
+        if self.secure_cookies {
+            cookie.push_str("; Secure");
+        }
+        SetCookie(cookie)
+    }
+
+    fn clear_cookie(&self) -> SetCookie {
+        self.cookie("", 0)
+    }
+
+    async fn record(&self, meta: &RequestMeta, event: AuditEvent) {
+        if let Err(error) = self.audit.record(event).await {
+            tracing::error!(request_id = %meta.request_id, %error, "audit event not recorded");
+        }
+    }
+
+    fn event(&self, meta: &RequestMeta, kind: AuditKind, outcome: Outcome) -> AuditEvent {
+        AuditEvent::new(kind, outcome, meta.ip, &meta.user_agent)
+    }
+
+    async fn policy(&self, rid: &str) -> Result<ResetPolicy, AppError> {
+        self.rules.current(&self.pool).await.or_internal(rid)
+    }
+
+    /// The account a typed name or email address belongs to, if exactly one.
+    async fn lookup(&self, typed: &str, rid: &str) -> Result<Option<UserRecord>, AppError> {
+        if typed.contains('@') {
+            let ids: Vec<i64> =
+                sqlx::query_scalar("SELECT id FROM users WHERE email = ? COLLATE NOCASE LIMIT 2")
+                    .bind(typed)
+                    .fetch_all(&self.pool)
+                    .await
+                    .or_internal(rid)?;
+            if let [id] = ids[..] {
+                return accounts_store::find_by_id(&self.pool, id)
+                    .await
+                    .or_internal(rid);
+            }
+        }
+        match Username::parse(typed) {
+            Ok(name) => accounts_store::find_by_name(&self.pool, &name)
+                .await
+                .or_internal(rid),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// The live wizard of this request's cookie.
+    async fn wizard(&self, meta: &RequestMeta) -> Result<Wizard, AppError> {
+        let rid = meta.request_id.as_str();
+        let token = meta.reset_token.as_deref().ok_or(AppError::WizardExpired)?;
+        let hash = crate::sessions::hash_token(token);
+        let wizard = store::find(&self.pool, &hash)
+            .await
+            .or_internal(rid)?
+            .ok_or(AppError::WizardExpired)?;
+        if !wizard.live(self.clock.now()) {
+            return Err(AppError::WizardExpired);
+        }
+        Ok(wizard)
+    }
+
+    async fn subject(&self, wizard: &Wizard, rid: &str) -> Result<Subject, AppError> {
+        let Some(user_id) = wizard.user_id else {
+            // The same lookups a real account costs.
+            account::facts(&self.pool, NO_ACCOUNT)
+                .await
+                .or_internal(rid)?;
+            return Ok(Subject::Decoy);
+        };
+        let user = accounts_store::find_by_id(&self.pool, user_id)
+            .await
+            .or_internal(rid)?
+            .filter(|u| u.status != "disabled")
+            .ok_or(AppError::WizardExpired)?;
+        let facts = account::facts(&self.pool, user_id).await.or_internal(rid)?;
+        Ok(Subject::Real(Box::new(Account { user, facts })))
+    }
+
+    /// The methods this wizard offers, for real accounts read again now (a method removed
+    /// or a policy changed mid-way applies at once; a used-up recovery code is gone).
+    fn offered(&self, wizard: &Wizard, subject: &Subject, policy: &ResetPolicy) -> Vec<MethodKind> {
+        match subject {
+            Subject::Real(real) => account::usable(policy, &real.facts),
+            Subject::Decoy => {
+                let (allowed, _) = policy.for_account(false);
+                let required = u8::try_from(wizard.gates_required).unwrap_or(1);
+                decoy::gates(&key_bytes(&wizard.name_key), &allowed, required).methods
+            }
+        }
+    }
+
+    async fn hint(
+        &self,
+        wizard: &Wizard,
+        subject: &Subject,
+        kind: MethodKind,
+    ) -> Result<MethodHint, AppError> {
+        Ok(match subject {
+            Subject::Real(real) => account::hint(kind, &real.facts),
+            Subject::Decoy => {
+                let profile = self
+                    .profiles
+                    .get(&self.pool, self.clock.now())
+                    .await
+                    .or_internal("-")?;
+                decoy::hint(
+                    kind,
+                    &key_bytes(&wizard.name_key),
+                    &wizard.decoy_initial,
+                    &profile,
+                )
+            }
+        })
+    }
+
+    /// The step to show for a live wizard.
+    async fn view(
+        &self,
+        wizard: &Wizard,
+        subject: &Subject,
+        policy: &ResetPolicy,
+        rid: &str,
+    ) -> Result<WizardView, AppError> {
+        let passed = wizard.passed();
+        let number = u8::try_from(passed.len() + 1).unwrap_or(u8::MAX);
+        let of = u8::try_from(wizard.gates_required).unwrap_or(1);
+        let step = if wizard.all_gates_passed() {
+            let Subject::Real(real) = subject else {
+                // A decoy never passes a gate.
+                return Err(AppError::WizardExpired);
+            };
+            let rules = self
+                .password_policy
+                .current()
+                .await
+                .or_internal(rid)?
+                .rules();
+            WizardStep::NewPassword {
+                rules,
+                can_unlock: policy.unlock_allowed && real.user.status == "locked",
+            }
+        } else if let Some(method) = wizard.method() {
+            WizardStep::Prove {
+                number,
+                of,
+                method: self.hint(wizard, subject, method).await?,
+                questions: self.questions(&wizard.questions(), rid).await?,
+                code_expires_at: wizard.code_expires_at,
+            }
+        } else {
+            let mut methods = Vec::new();
+            let offered = self.offered(wizard, subject, policy);
+            for kind in offered.into_iter().filter(|m| !passed.contains(m)) {
+                methods.push(self.hint(wizard, subject, kind).await?);
+            }
+            WizardStep::Choose {
+                number,
+                of,
+                methods,
+            }
+        };
+        Ok(WizardView {
+            step,
+            expires_at: wizard.expires_at,
+            contact_admin: policy.contact_admin.clone(),
+        })
+    }
+
+    async fn questions(&self, ids: &[i64], rid: &str) -> Result<Vec<Question>, AppError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row: Option<(String, String)> =
+                sqlx::query_as("SELECT text_en, text_el FROM security_questions WHERE id = ?")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .or_internal(rid)?;
+            if let Some((text_en, text_el)) = row {
+                out.push(Question {
+                    id: *id,
+                    text_en,
+                    text_el,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn current(
+        &self,
+        meta: &RequestMeta,
+    ) -> Result<(Wizard, Subject, ResetPolicy), AppError> {
+        let rid = meta.request_id.as_str();
+        let wizard = self.wizard(meta).await?;
+        let subject = self.subject(&wizard, rid).await?;
+        let policy = self.policy(rid).await?;
+        Ok((wizard, subject, policy))
+    }
+
+    async fn reread(&self, meta: &RequestMeta) -> Result<WizardView, AppError> {
+        let (wizard, subject, policy) = self.current(meta).await?;
+        self.view(&wizard, &subject, &policy, &meta.request_id)
+            .await
+    }
+
+    /// Tells an account in scope that lacks methods why no code came, through a channel it
+    /// has, once a day.
+    async fn explain_no_methods(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        user: &UserRecord,
+        facts: &Facts,
+        policy: &ResetPolicy,
+    ) -> Result<bool, sqlx::Error> {
+        let language = Language::parse(&user.language);
+        let (channel, recipient) = if let Some(email) = facts.value(MethodKind::Email) {
+            (Channel::Email, email.to_owned())
+        } else if let Some(email) = user.email.as_deref().filter(|e| !e.is_empty()) {
+            (Channel::Email, email.to_owned())
+        } else if let Some(phone) = facts.value(MethodKind::Phone) {
+            (Channel::Sms, phone.to_owned())
+        } else {
+            return Ok(false);
+        };
+        if !self.delivery.accepts(channel) {
+            return Ok(false);
+        }
+        let mail = messages::cannot_reset_email(language, &policy.contact_admin);
+        let (text, html) = match channel {
+            Channel::Email => (mail.text, Some(mail.html)),
+            Channel::Sms => (mail.text, None),
+        };
+        let message = Message {
+            channel,
+            user_id: Some(user.id),
+            recipient,
+            subject: mail.subject,
+            text,
+            html,
+            language: language.tag().into(),
+            expires_at: None,
+        };
+        self.delivery
+            .enqueue(conn, &message)
+            .await
+            .map_err(storage)?;
+        Ok(true)
+    }
+
+    /// Sends a reset code for a gate, in the caller's transaction.
+    async fn send_code(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        wizard: &Wizard,
+        real: &Account,
+        kind: MethodKind,
+        language: Language,
+        now: i64,
+    ) -> Result<Result<i64, AppError>, sqlx::Error> {
+        let (user, facts) = (&real.user, &real.facts);
+        let Some(destination) = facts.value(kind) else {
+            return Ok(Err(AppError::MethodUnavailable));
+        };
+        // At most one live reset code per account and method: a new one cancels the old.
+        let prefix = format!("reset:{}:%", kind.as_str());
+        sqlx::query(
+            "UPDATE verification_codes SET consumed_at = ?
+             WHERE user_id = ? AND purpose LIKE ? AND consumed_at IS NULL",
+        )
+        .bind(now)
+        .bind(user.id)
+        .bind(prefix)
+        .execute(&mut *conn)
+        .await?;
+        let purpose = code_purpose(kind, &wizard.id_hash);
+        let issued =
+            match codes::issue(conn, user.id, &purpose, destination, self.codes, now).await? {
+                Ok(issued) => issued,
+                Err(CodeProblem::TooMany { retry_after_secs }) => {
+                    return Ok(Err(AppError::TooManyCodes { retry_after_secs }))
+                }
+                Err(_) => return Ok(Err(AppError::MethodUnavailable)),
+            };
+        let minutes = self.codes.ttl_secs / 60;
+        let (channel, subject, text, html) = match kind {
+            MethodKind::Email => {
+                let mail = messages::code_email(language, &issued.code, minutes);
+                (Channel::Email, mail.subject, mail.text, Some(mail.html))
+            }
+            _ => (
+                Channel::Sms,
+                "sspr code".to_owned(),
+                messages::code_sms(language, &issued.code, minutes),
+                None,
+            ),
+        };
+        let message = Message {
+            channel,
+            user_id: Some(user.id),
+            recipient: destination.to_owned(),
+            subject,
+            text,
+            html,
+            language: language.tag().into(),
+            expires_at: Some(issued.expires_at),
+        };
+        self.delivery
+            .enqueue(conn, &message)
+            .await
+            .map_err(storage)?;
+        Ok(Ok(issued.expires_at))
+    }
+
+    /// Counts a wrong answer; at the policy's limit the wizard ends.
+    async fn wrong(
+        &self,
+        meta: &RequestMeta,
+        wizard: &Wizard,
+        policy: &ResetPolicy,
+        method: MethodKind,
+    ) -> AppError {
+        let rid = meta.request_id.as_str();
+        let failures = match store::fail(&self.pool, &wizard.id_hash).await {
+            Ok((_, failures)) => failures,
+            Err(error) => {
+                return AppError::Internal {
+                    request_id: rid.to_owned(),
+                }
+                .logged(error)
+            }
+        };
+        let mut event = self
+            .event(meta, AuditKind::GateFailed, Outcome::Failure)
+            .detail(method.as_str());
+        if let Some(id) = wizard.user_id {
+            event = event.account(id);
+        }
+        self.record(meta, event).await;
+        let left = i64::from(policy.max_gate_failures) - failures;
+        if left > 0 {
+            return AppError::CodeIncorrect {
+                attempts_left: Some(u32::try_from(left).unwrap_or(0)),
+            };
+        }
+        if let Ok(mut conn) = self.pool.acquire().await {
+            let _ = store::finish(&mut conn, &wizard.id_hash, "failed", self.clock.now()).await;
+        }
+        let mut event = self
+            .event(meta, AuditKind::Blocked, Outcome::Denied)
+            .detail("too many wrong answers");
+        if let Some(id) = wizard.user_id {
+            event = event.account(id);
+        }
+        self.record(meta, event).await;
+        AppError::TooManyWrongAnswers
+    }
+
+    /// Checks what was typed at the current gate. `Ok(true)` means proven.
+    async fn prove(
+        &self,
+        wizard: &Wizard,
+        subject: &Subject,
+        method: MethodKind,
+        answer: &GateAnswer,
+        rid: &str,
+    ) -> Result<bool, AppError> {
+        let now = self.clock.now();
+        match method {
+            MethodKind::Email | MethodKind::Phone => {
+                let code = parse_code(&answer.code, CODE_DIGITS).ok_or_else(|| {
+                    AppError::invalid(
+                        "code",
+                        FieldProblem::CodeFormat {
+                            digits: CODE_DIGITS as u8,
+                        },
+                    )
+                })?;
+                let Subject::Real(real) = subject else {
+                    if wizard.code_expires_at.is_none_or(|at| at <= now) {
+                        return Err(AppError::CodeExpired);
+                    }
+                    return Ok(false);
+                };
+                let mut conn = self.pool.acquire().await.or_internal(rid)?;
+                let purpose = code_purpose(method, &wizard.id_hash);
+                match codes::redeem(&mut conn, real.user.id, &purpose, &code, self.codes, now)
+                    .await
+                    .or_internal(rid)?
+                {
+                    Ok(_) => Ok(true),
+                    Err(CodeProblem::Expired) => Err(AppError::CodeExpired),
+                    Err(_) => Ok(false),
+                }
+            }
+            MethodKind::Authenticator => {
+                let code = parse_code(&answer.code, TOTP_DIGITS).ok_or_else(|| {
+                    AppError::invalid(
+                        "code",
+                        FieldProblem::CodeFormat {
+                            digits: TOTP_DIGITS as u8,
+                        },
+                    )
+                })?;
+                let Subject::Real(real) = subject else {
+                    return Ok(false);
+                };
+                let row: Option<(String, Option<i64>)> = sqlx::query_as(
+                    "SELECT value, last_used_step FROM auth_methods WHERE user_id = ? AND kind = 'authenticator'",
+                )
+                .bind(real.user.id)
+                .fetch_optional(&self.pool)
+                .await
+                .or_internal(rid)?;
+                let Some((secret, last)) = row else {
+                    return Ok(false);
+                };
+                let Some(secret) = totp::TotpSecret::from_base32(&secret) else {
+                    return Ok(false);
+                };
+                let last = last.and_then(|s| u64::try_from(s).ok());
+                let Ok(step) = totp::verify(&secret, &code, now, last) else {
+                    return Ok(false);
+                };
+                let step = i64::try_from(step).unwrap_or(i64::MAX);
+                // Claims the step only if no parallel request claimed it or a later one.
+                let claimed = sqlx::query(
+                    "UPDATE auth_methods SET last_used_step = ?
+                     WHERE user_id = ? AND kind = 'authenticator' AND (last_used_step IS NULL OR last_used_step < ?)",
+                )
+                .bind(step)
+                .bind(real.user.id)
+                .bind(step)
+                .execute(&self.pool)
+                .await
+                .or_internal(rid)?;
+                Ok(claimed.rows_affected() == 1)
+            }
+            MethodKind::RecoveryCodes => {
+                let code = answer.code.trim();
+                if code.is_empty() {
+                    return Err(AppError::invalid("code", FieldProblem::Required));
+                }
+                if code.chars().count() > MAX_RECOVERY_CODE_CHARS {
+                    return Err(AppError::invalid("code", FieldProblem::TooLong));
+                }
+                let Subject::Real(real) = subject else {
+                    return Ok(false);
+                };
+                let used = sqlx::query(
+                    "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+                )
+                .bind(now)
+                .bind(real.user.id)
+                .bind(recovery::hash(code))
+                .execute(&self.pool)
+                .await
+                .or_internal(rid)?;
+                Ok(used.rows_affected() == 1)
+            }
+            MethodKind::Questions => {
+                let asked = wizard.questions();
+                if answer.answers.len() != asked.len() {
+                    return Err(AppError::invalid(
+                        "answers",
+                        FieldProblem::QuestionCount {
+                            required: u8::try_from(asked.len()).unwrap_or(u8::MAX),
+                        },
+                    ));
+                }
+                for (i, id) in asked.iter().enumerate() {
+                    let given = answer.answers.iter().find(|a| a.question_id == *id);
+                    let field = format!("answer_{i}");
+                    let Some(given) = given else {
+                        return Err(AppError::invalid(&field, FieldProblem::UnknownQuestion));
+                    };
+                    if given.answer.trim().is_empty() {
+                        return Err(AppError::invalid(&field, FieldProblem::Required));
+                    }
+                    if given.answer.chars().count() > MAX_ANSWER_CHARS {
+                        return Err(AppError::invalid(&field, FieldProblem::TooLong));
+                    }
+                }
+                let user_id = match subject {
+                    Subject::Real(real) => real.user.id,
+                    Subject::Decoy => NO_ACCOUNT,
+                };
+                // Every answer is checked with argon2, right or wrong, decoy or not.
+                let mut all = true;
+                for id in &asked {
+                    let given = answer
+                        .answers
+                        .iter()
+                        .find(|a| a.question_id == *id)
+                        .map(|a| crate::verification::answers::normalise(&a.answer))
+                        .unwrap_or_default();
+                    let stored: Option<String> = sqlx::query_scalar(
+                        "SELECT answer_hash FROM security_answers WHERE user_id = ? AND question_id = ?",
+                    )
+                    .bind(user_id)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .or_internal(rid)?;
+                    match stored {
+                        Some(stored) => {
+                            let verified =
+                                self.hasher.verify(&given, &stored).await.or_internal(rid)?;
+                            all &= verified.matches;
+                        }
+                        None => {
+                            self.hasher.verify_dummy(&given).await;
+                            all = false;
+                        }
+                    }
+                }
+                Ok(all)
+            }
+        }
+    }
+
+    /// The account behind a wizard whose gates are all passed, or `WizardExpired`.
+    async fn proven(
+        &self,
+        meta: &RequestMeta,
+    ) -> Result<(Wizard, UserRecord, ResetPolicy), AppError> {
+        let (wizard, subject, policy) = self.current(meta).await?;
+        match subject {
+            Subject::Real(real) if wizard.all_gates_passed() => Ok((wizard, real.user, policy)),
+            _ => Err(AppError::WizardExpired),
+        }
+    }
+
+    /// Tells the user (and, for admins when policy says so, every global admin) what
+    /// happened, in the transaction that did it.
+    async fn notify(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        user: &UserRecord,
+        policy: &ResetPolicy,
+        unlocked: bool,
+    ) -> Result<u32, sqlx::Error> {
+        let mut queued = 0;
+        let language = Language::parse(&user.language);
+        let facts = account::facts(&self.pool, user.id).await?;
+        let address = facts
+            .value(MethodKind::Email)
+            .map(str::to_owned)
+            .or_else(|| user.email.clone().filter(|e| !e.is_empty()));
+        if policy.notify_user && self.delivery.accepts(Channel::Email) {
+            if let Some(address) = address {
+                let mail = messages::changed_email(language, unlocked, &policy.contact_admin);
+                let message = Message {
+                    channel: Channel::Email,
+                    user_id: Some(user.id),
+                    recipient: address,
+                    subject: mail.subject,
+                    text: mail.text,
+                    html: Some(mail.html),
+                    language: language.tag().into(),
+                    expires_at: None,
+                };
+                self.delivery
+                    .enqueue(conn, &message)
+                    .await
+                    .map_err(storage)?;
+                queued += 1;
+            }
+        }
+        if policy.notify_admins && facts.is_admin && !unlocked {
+            let admins: Vec<(i64, Option<String>, String, Option<String>)> = sqlx::query_as(
+                "SELECT u.id, u.email, u.language,
+                        (SELECT value FROM auth_methods a WHERE a.user_id = u.id AND a.kind = 'email')
+                 FROM users u JOIN role_assignments r ON r.user_id = u.id
+                 WHERE r.role = ? AND u.id <> ? AND u.status <> 'disabled'",
+            )
+            .bind(Role::GlobalAdmin.as_str())
+            .bind(user.id)
+            .fetch_all(&self.pool)
+            .await?;
+            for (id, profile_email, language, registered) in admins {
+                let Some(recipient) = registered.or(profile_email).filter(|e| !e.is_empty()) else {
+                    continue;
+                };
+                let language = Language::parse(&language);
+                let mail = messages::admin_reset_email(language, &user.username);
+                let message = Message {
+                    channel: Channel::Email,
+                    user_id: Some(id),
+                    recipient,
+                    subject: mail.subject,
+                    text: mail.text,
+                    html: Some(mail.html),
+                    language: language.tag().into(),
+                    expires_at: None,
+                };
+                self.delivery
+                    .enqueue(conn, &message)
+                    .await
+                    .map_err(storage)?;
+                queued += 1;
+            }
+        }
+        Ok(queued)
+    }
+
+    async fn done(&self, meta: &RequestMeta, ending: Ending) -> (WizardView, SetCookie) {
+        let Ending {
+            user_id,
+            kind,
+            queued,
+            unlocked,
+            expires_at,
+            contact_admin,
+        } = ending;
+        self.delivery.wake();
+        self.record(
+            meta,
+            self.event(meta, kind, Outcome::Success).account(user_id),
+        )
+        .await;
+        if queued > 0 {
+            let event = self
+                .event(meta, AuditKind::NotificationQueued, Outcome::Success)
+                .account(user_id)
+                .detail(format!("{queued} message(s)"));
+            self.record(meta, event).await;
+        }
+        (
+            WizardView {
+                step: WizardStep::Done { unlocked },
+                expires_at,
+                contact_admin,
+            },
+            self.clear_cookie(),
+        )
+    }
+}
+
+/// Queueing fails only on storage (SMS is offered only where it can be sent).
+fn storage(error: crate::delivery::EnqueueError) -> sqlx::Error {
+    match error {
+        crate::delivery::EnqueueError::Database(e) => e,
+        other => sqlx::Error::Protocol(other.to_string()),
+    }
+}
+
+trait Logged {
+    fn logged(self, error: sqlx::Error) -> Self;
+}
+
+impl Logged for AppError {
+    fn logged(self, error: sqlx::Error) -> Self {
+        tracing::error!(%error, "reset wizard storage error");
+        self
+    }
+}
+
+#[async_trait::async_trait]
+impl ResetService for SqlReset {
+    async fn challenge(&self, meta: &RequestMeta) -> Result<PowChallenge, AppError> {
+        let policy = self.policy(&meta.request_id).await?;
+        Ok(self.captcha.issue(policy.captcha_difficulty))
+    }
+
+    async fn begin(
+        &self,
+        meta: &RequestMeta,
+        user: String,
+        challenge: String,
+        nonce: u64,
+        language: String,
+    ) -> Result<(WizardView, SetCookie), AppError> {
+        let rid = meta.request_id.as_str();
+        let typed = user.trim();
+        if typed.is_empty() {
+            return Err(AppError::invalid("user", FieldProblem::Required));
+        }
+        if typed.len() > MAX_USER_CHARS * 4 || typed.chars().count() > MAX_USER_CHARS {
+            return Err(AppError::invalid("user", FieldProblem::TooLong));
+        }
+        if let Err(retry_after_secs) = self.throttle.hit(meta.ip) {
+            self.record(
+                meta,
+                self.event(meta, AuditKind::Throttled, Outcome::Denied)
+                    .detail("start"),
+            )
+            .await;
+            return Err(AppError::Throttled { retry_after_secs });
+        }
+        let policy = self.policy(rid).await?;
+        if let Err(problem) = self
+            .captcha
+            .verify(&challenge, nonce, policy.captcha_difficulty)
+        {
+            let event = self
+                .event(meta, AuditKind::CaptchaFailed, Outcome::Failure)
+                .detail(problem.as_str());
+            self.record(meta, event).await;
+            return Err(AppError::CaptchaFailed);
+        }
+        let now = self.clock.now();
+        let canonical = canonical_text(typed);
+        let account = self.lookup(typed, rid).await?;
+        let facts = account::facts(&self.pool, account.as_ref().map_or(NO_ACCOUNT, |u| u.id))
+            .await
+            .or_internal(rid)?;
+        let key = match &account {
+            Some(user) => self
+                .secret
+                .mac("reset-name", &[b"account:", user.id.to_string().as_bytes()]),
+            None => self
+                .secret
+                .mac("reset-name", &[b"name:", canonical.as_bytes()]),
+        };
+        let name_key = hex(&key);
+        let decision = account::evaluate(&policy, account.as_ref(), &facts);
+        let (token, id_hash) = crate::sessions::new_token();
+        let expires_at = now + i64::from(policy.wizard_minutes) * 60;
+        let language = Language::parse(&language);
+
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .or_internal(rid)?;
+        let (started, oldest) = store::started_since(&mut tx, &name_key, now - DAY)
+            .await
+            .or_internal(rid)?;
+        if started >= i64::from(policy.max_resets_per_day) {
+            drop(tx);
+            let mut event = self
+                .event(meta, AuditKind::Blocked, Outcome::Denied)
+                .detail("too many resets in 24 hours");
+            if let Some(user) = &account {
+                event = event.account(user.id);
+            }
+            self.record(meta, event).await;
+            let retry = oldest.unwrap_or(now) + DAY - now;
+            return Err(AppError::ResetBlocked {
+                retry_after_secs: u64::try_from(retry.max(1)).unwrap_or(1),
+            });
+        }
+        let mut explained = false;
+        let (user_id, required, initial) = match (&decision, &account) {
+            (Ok(gates), Some(user)) => (Some(user.id), gates.required, String::new()),
+            (Err(reason), _) => {
+                if let (DecoyReason::TooFewMethods, Some(user)) = (reason, &account) {
+                    if started == 0 {
+                        explained = self
+                            .explain_no_methods(&mut tx, user, &facts, &policy)
+                            .await
+                            .or_internal(rid)?;
+                    }
+                }
+                let initial: String = canonical.chars().take(1).collect();
+                (None, policy.methods_required, initial)
+            }
+            (Ok(_), None) => (None, policy.methods_required, String::new()),
+        };
+        store::insert(
+            &mut tx,
+            &NewWizard {
+                id_hash: &id_hash,
+                user_id,
+                name_key: &name_key,
+                decoy_initial: &initial,
+                gates_required: required,
+                language: language.tag(),
+                now,
+                expires_at,
+            },
+        )
+        .await
+        .or_internal(rid)?;
+        tx.commit().await.or_internal(rid)?;
+        if explained {
+            self.delivery.wake();
+        }
+
+        let mut event = self.event(meta, AuditKind::ResetStarted, Outcome::Success);
+        if let Some(user) = &account {
+            event = event.account(user.id);
+        }
+        event = event.detail(match &decision {
+            Ok(_) => "eligible",
+            Err(reason) => reason.as_str(),
+        });
+        self.record(meta, event).await;
+
+        let wizard = store::find(&self.pool, &id_hash)
+            .await
+            .or_internal(rid)?
+            .ok_or_else(|| AppError::Internal {
+                request_id: rid.to_owned(),
+            })?;
+        let subject = match (user_id, account) {
+            (Some(_), Some(user)) => Subject::Real(Box::new(Account { user, facts })),
+            _ => Subject::Decoy,
+        };
+        let view = self.view(&wizard, &subject, &policy, rid).await?;
+        Ok((view, self.cookie(&token, expires_at - now)))
+    }
+
+    async fn state(&self, meta: &RequestMeta) -> Result<WizardView, AppError> {
+        self.reread(meta).await
+    }
+
+    async fn choose(
+        &self,
+        meta: &RequestMeta,
+        method: MethodKind,
+        language: String,
+    ) -> Result<WizardView, AppError> {
+        let rid = meta.request_id.as_str();
+        let (wizard, subject, policy) = self.current(meta).await?;
+        if wizard.all_gates_passed() {
+            return self.view(&wizard, &subject, &policy, rid).await;
+        }
+        let offered = self.offered(&wizard, &subject, &policy);
+        if !offered.contains(&method) || wizard.passed().contains(&method) {
+            return Err(AppError::MethodUnavailable);
+        }
+        let now = self.clock.now();
+        let language = Language::parse(&language);
+        let mut question_ids = String::new();
+        let mut code_expires_at = None;
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .or_internal(rid)?;
+        match method {
+            MethodKind::Email | MethodKind::Phone => {
+                if let Err(retry_after_secs) = self.throttle.hit(meta.ip) {
+                    drop(tx);
+                    self.record(
+                        meta,
+                        self.event(meta, AuditKind::Throttled, Outcome::Denied)
+                            .detail("send"),
+                    )
+                    .await;
+                    return Err(AppError::Throttled { retry_after_secs });
+                }
+                // The hourly cap per name counts decoys and real accounts alike.
+                let sends = store::sends_since(&mut tx, &wizard.name_key, now - HOUR)
+                    .await
+                    .or_internal(rid)?;
+                if sends >= i64::from(self.codes.sends_per_hour) {
+                    drop(tx);
+                    self.record(
+                        meta,
+                        self.event(meta, AuditKind::Throttled, Outcome::Denied)
+                            .detail("codes per hour"),
+                    )
+                    .await;
+                    return Err(AppError::TooManyCodes {
+                        retry_after_secs: HOUR as u64,
+                    });
+                }
+                code_expires_at = Some(match &subject {
+                    Subject::Real(real) => self
+                        .send_code(&mut tx, &wizard, real, method, language, now)
+                        .await
+                        .or_internal(rid)??,
+                    Subject::Decoy => now + self.codes.ttl_secs,
+                });
+            }
+            MethodKind::Questions => {
+                let key = match &subject {
+                    Subject::Real(_) => key_bytes(&wizard.id_hash),
+                    Subject::Decoy => key_bytes(&wizard.name_key),
+                };
+                let user_id = wizard.user_id.unwrap_or(NO_ACCOUNT);
+                let mut answered: Vec<i64> = sqlx::query_scalar(
+                    "SELECT question_id FROM security_answers WHERE user_id = ? ORDER BY question_id",
+                )
+                .bind(user_id)
+                .fetch_all(&mut *tx)
+                .await
+                .or_internal(rid)?;
+                if wizard.user_id.is_none() {
+                    answered = sqlx::query_scalar(
+                        "SELECT id FROM security_questions WHERE active ORDER BY id",
+                    )
+                    .fetch_all(&mut *tx)
+                    .await
+                    .or_internal(rid)?;
+                }
+                // Picked by the wizard's id: going back and choosing again asks the same.
+                let picked = decoy::questions(&key, &answered, policy.questions_to_reset);
+                question_ids = picked
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",");
+            }
+            MethodKind::Authenticator | MethodKind::RecoveryCodes => {}
+        }
+        let moved = store::choose(&mut tx, &wizard, method, &question_ids, code_expires_at)
+            .await
+            .or_internal(rid)?;
+        if !moved {
+            drop(tx);
+            return self.reread(meta).await;
+        }
+        tx.commit().await.or_internal(rid)?;
+        if code_expires_at.is_some() {
+            self.delivery.wake();
+        }
+        let mut event = self
+            .event(meta, AuditKind::MethodChosen, Outcome::Success)
+            .detail(method.as_str());
+        if let Some(id) = wizard.user_id {
+            event = event.account(id);
+        }
+        self.record(meta, event.clone()).await;
+        if code_expires_at.is_some() {
+            let mut sent = event;
+            sent.kind = AuditKind::CodeSent;
+            self.record(meta, sent).await;
+        }
+        self.reread(meta).await
+    }
+
+    async fn back(&self, meta: &RequestMeta) -> Result<WizardView, AppError> {
+        let wizard = self.wizard(meta).await?;
+        store::back(&self.pool, &wizard)
+            .await
+            .or_internal(&meta.request_id)?;
+        self.reread(meta).await
+    }
+
+    async fn verify(&self, meta: &RequestMeta, answer: GateAnswer) -> Result<WizardView, AppError> {
+        let rid = meta.request_id.as_str();
+        let (wizard, subject, policy) = self.current(meta).await?;
+        let Some(method) = wizard.method() else {
+            return Err(AppError::BadRequest("no method chosen".into()));
+        };
+        if !self.prove(&wizard, &subject, method, &answer, rid).await? {
+            return Err(self.wrong(meta, &wizard, &policy, method).await);
+        }
+        let mut conn = self.pool.acquire().await.or_internal(rid)?;
+        if !store::pass_gate(&mut conn, &wizard)
+            .await
+            .or_internal(rid)?
+        {
+            // A parallel request moved the wizard first; show where it is now.
+            return self.reread(meta).await;
+        }
+        drop(conn);
+        let mut event = self
+            .event(meta, AuditKind::GatePassed, Outcome::Success)
+            .detail(method.as_str());
+        if let Some(id) = wizard.user_id {
+            event = event.account(id);
+        }
+        self.record(meta, event).await;
+        self.reread(meta).await
+    }
+
+    async fn check_password(
+        &self,
+        meta: &RequestMeta,
+        password: String,
+    ) -> Result<PasswordVerdict, AppError> {
+        let (_, user, _) = self.proven(meta).await?;
+        self.password_policy
+            .evaluate(&user, &password, &password)
+            .await
+            .or_internal(&meta.request_id)
+    }
+
+    async fn complete(
+        &self,
+        meta: &RequestMeta,
+        password: String,
+        confirmation: String,
+    ) -> Result<(WizardView, SetCookie), AppError> {
+        let rid = meta.request_id.as_str();
+        let (wizard, user, policy) = self.proven(meta).await?;
+        let verdict = self
+            .password_policy
+            .evaluate(&user, &password, &confirmation)
+            .await
+            .or_internal(rid)?;
+        if let Some(problem) = verdict.problems.first() {
+            return Err(AppError::invalid(
+                "password",
+                FieldProblem::Password(*problem),
+            ));
+        }
+        // The one expensive step, outside the transaction.
+        let phc = self.hasher.hash(&password).await.or_internal(rid)?;
+        let now = self.clock.now();
+        // The wizard ends, the password changes, history records it, every session and
+        // outstanding code goes, and the lockout clears: all or nothing.
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .or_internal(rid)?;
+        if !store::finish(&mut tx, &wizard.id_hash, "reset", now)
+            .await
+            .or_internal(rid)?
+        {
+            return Err(AppError::WizardExpired);
+        }
+        accounts_store::set_password(&mut tx, user.id, &phc, self.hasher.params(), now)
+            .await
+            .or_internal(rid)?;
+        self.password_policy
+            .remember(&mut tx, user.id, &password, now)
+            .await
+            .or_internal(rid)?;
+        accounts_store::set_must_change(&mut tx, user.id, false, now)
+            .await
+            .or_internal(rid)?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await
+            .or_internal(rid)?;
+        sqlx::query(
+            "UPDATE verification_codes SET consumed_at = ? WHERE user_id = ? AND consumed_at IS NULL",
+        )
+        .bind(now)
+        .bind(user.id)
+        .execute(&mut *tx)
+        .await
+        .or_internal(rid)?;
+        store::revoke_others(&mut tx, user.id, now)
+            .await
+            .or_internal(rid)?;
+        clear_lockout(&mut tx, user.id, now)
+            .await
+            .or_internal(rid)?;
+        let queued = self
+            .notify(&mut tx, &user, &policy, false)
+            .await
+            .or_internal(rid)?;
+        tx.commit().await.or_internal(rid)?;
+        tracing::info!(request_id = rid, user_id = user.id, "password reset");
+        let ending = Ending {
+            user_id: user.id,
+            kind: AuditKind::PasswordReset,
+            queued,
+            unlocked: false,
+            expires_at: wizard.expires_at,
+            contact_admin: policy.contact_admin,
+        };
+        Ok(self.done(meta, ending).await)
+    }
+
+    async fn unlock(&self, meta: &RequestMeta) -> Result<(WizardView, SetCookie), AppError> {
+        let rid = meta.request_id.as_str();
+        let (wizard, user, policy) = self.proven(meta).await?;
+        if !policy.unlock_allowed || user.status != "locked" {
+            return Err(AppError::MethodUnavailable);
+        }
+        let now = self.clock.now();
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .or_internal(rid)?;
+        if !store::finish(&mut tx, &wizard.id_hash, "unlocked", now)
+            .await
+            .or_internal(rid)?
+        {
+            return Err(AppError::WizardExpired);
+        }
+        clear_lockout(&mut tx, user.id, now)
+            .await
+            .or_internal(rid)?;
+        let queued = self
+            .notify(&mut tx, &user, &policy, true)
+            .await
+            .or_internal(rid)?;
+        tx.commit().await.or_internal(rid)?;
+        tracing::info!(request_id = rid, user_id = user.id, "account unlocked");
+        let ending = Ending {
+            user_id: user.id,
+            kind: AuditKind::AccountUnlocked,
+            queued,
+            unlocked: true,
+            expires_at: wizard.expires_at,
+            contact_admin: policy.contact_admin,
+        };
+        Ok(self.done(meta, ending).await)
+    }
+
+    async fn cancel(&self, meta: &RequestMeta) -> Result<SetCookie, AppError> {
+        if let Ok(wizard) = self.wizard(meta).await {
+            let mut conn = self.pool.acquire().await.or_internal(&meta.request_id)?;
+            store::finish(&mut conn, &wizard.id_hash, "cancelled", self.clock.now())
+                .await
+                .or_internal(&meta.request_id)?;
+        }
+        Ok(self.clear_cookie())
+    }
+
+    async fn policy(&self, meta: &RequestMeta) -> Result<ResetPolicy, AppError> {
+        self.accounts.require(meta, &[Role::GlobalAdmin]).await?;
+        self.policy(&meta.request_id).await
+    }
+
+    async fn update_policy(
+        &self,
+        meta: &RequestMeta,
+        policy: ResetPolicy,
+    ) -> Result<ResetPolicy, AppError> {
+        let rid = meta.request_id.as_str();
+        self.accounts.require(meta, &[Role::GlobalAdmin]).await?;
+        let registration = self
+            .registration
+            .current(&self.pool)
+            .await
+            .or_internal(rid)?;
+        policy
+            .check(registration.question_count)
+            .map_err(|_| AppError::invalid("policy", FieldProblem::OutOfRange))?;
+        self.rules
+            .save(&self.pool, &policy, self.clock.now())
+            .await
+            .or_internal(rid)?;
+        self.policy(rid).await
+    }
+}
+
+/// A reset or unlock ends any sign-in lock and forgives the failed sign-ins.
+async fn clear_lockout(
+    conn: &mut sqlx::SqliteConnection,
+    user_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET status = CASE WHEN status = 'locked' THEN 'enabled' ELSE status END,
+                lock_reason = NULL, locked_until = NULL, failed_sign_ins = 0, updated_at = ?
+         WHERE id = ?",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

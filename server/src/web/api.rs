@@ -35,11 +35,17 @@ fn request_meta(state: &AppState, request: &Request) -> RequestMeta {
         .map(str::to_owned);
     let reset_token =
         crate::sessions::cookie_value(text("cookie"), state.reset.cookie_name()).map(str::to_owned);
-    let ip = request
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip())
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let ip = super::client_ip::client_ip(peer, &forwarded, &state.config.trusted_proxies);
     RequestMeta {
         session_token,
         reset_token,
@@ -60,6 +66,10 @@ pub async fn server_fn(State(state): State<AppState>, request: Request<Body>) ->
         security: state.security.clone(),
         outbox: state.outbox.clone(),
         reset: state.reset.clone(),
+        password_policy: Arc::new(crate::password_policy::PasswordPolicyApi {
+            policies: state.password_policy.clone(),
+            accounts: state.accounts.clone(),
+        }),
         meta: Arc::new(request_meta(&state, &request)),
     };
     leptos_axum::handle_server_fns_with_context(move || provide_context(context.clone()), request)

@@ -5,6 +5,8 @@ mod helpers;
 
 mod cli_import;
 mod http_layer;
+mod password_policy;
+mod reset;
 mod roles;
 mod security_info;
 mod sessions;

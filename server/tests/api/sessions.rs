@@ -127,7 +127,7 @@ async fn a_password_change_with_bad_input_changes_nothing() {
         (
             json!({ "current": PASSWORD, "new_password": "short", "confirmation": "short" }),
             422,
-            json!({ "Invalid": { "field": "new_password", "problem": { "Password": { "TooShort": { "min": 8 } } } } }),
+            json!({ "Invalid": { "field": "new_password", "problem": { "Password": { "TooShort": { "min": 15 } } } } }),
         ),
         (
             json!({ "current": PASSWORD, "new_password": "a brand new secret", "confirmation": "a brand new secreT" }),

@@ -1,0 +1,25 @@
+//! The password policy: its length limits for live feedback in any password form, and a
+//! signed-in user's check of a candidate against every rule but the history.
+
+use crate::domain::password_policy::{PasswordRules, PasswordVerdict};
+use crate::domain::AppError;
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+/// The length limits in force. Not secret: the sign-in page may show them as well.
+#[server(endpoint = "password_rules", input = Json)]
+pub async fn get_password_rules() -> Result<PasswordRules, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    context::finish(api.password_policy.rules(&api.meta).await)
+}
+
+/// The signed-in user's candidate password against the policy: length, the common list,
+/// banned words and their own names. The history is left to the change itself, which
+/// needs the current password first.
+#[server(endpoint = "check_password", input = Json)]
+pub async fn check_password(password: String) -> Result<PasswordVerdict, AppError> {
+    use crate::api::context;
+    let api = context::api()?;
+    context::finish(api.password_policy.check(&api.meta, password).await)
+}

@@ -1,0 +1,237 @@
+//! SQL for wizard rows. Every change of step is a conditional UPDATE on the step the
+//! caller saw, so two tabs or two parallel requests cannot both move the same wizard on.
+
+use app::domain::MethodKind;
+use sqlx::{SqliteConnection, SqlitePool};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Wizard {
+    pub id_hash: String,
+    pub user_id: Option<i64>,
+    pub name_key: String,
+    pub decoy_initial: String,
+    pub gates_required: i64,
+    pub gates_passed: String,
+    pub method: Option<String>,
+    pub question_ids: String,
+    pub code_expires_at: Option<i64>,
+    pub attempts: i64,
+    pub failures: i64,
+    pub language: String,
+    pub expires_at: i64,
+    pub finished_at: Option<i64>,
+}
+
+pub fn parse_method(text: &str) -> Option<MethodKind> {
+    MethodKind::ALL.into_iter().find(|m| m.as_str() == text)
+}
+
+impl Wizard {
+    pub fn passed(&self) -> Vec<MethodKind> {
+        self.gates_passed
+            .split(',')
+            .filter_map(parse_method)
+            .collect()
+    }
+
+    pub fn method(&self) -> Option<MethodKind> {
+        self.method.as_deref().and_then(parse_method)
+    }
+
+    pub fn all_gates_passed(&self) -> bool {
+        self.passed().len() as i64 >= self.gates_required
+    }
+
+    pub fn questions(&self) -> Vec<i64> {
+        self.question_ids
+            .split(',')
+            .filter_map(|id| id.parse().ok())
+            .collect()
+    }
+
+    /// A wizard that can still move: not finished, not expired.
+    pub fn live(&self, now: i64) -> bool {
+        self.finished_at.is_none() && self.expires_at > now
+    }
+}
+
+pub struct NewWizard<'a> {
+    pub id_hash: &'a str,
+    pub user_id: Option<i64>,
+    pub name_key: &'a str,
+    pub decoy_initial: &'a str,
+    pub gates_required: u8,
+    pub language: &'a str,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
+pub async fn insert(conn: &mut SqliteConnection, new: &NewWizard<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO reset_wizards (id_hash, user_id, name_key, decoy_initial, gates_required, language, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(new.id_hash)
+    .bind(new.user_id)
+    .bind(new.name_key)
+    .bind(new.decoy_initial)
+    .bind(i64::from(new.gates_required))
+    .bind(new.language)
+    .bind(new.now)
+    .bind(new.expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn find(pool: &SqlitePool, id_hash: &str) -> Result<Option<Wizard>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id_hash, user_id, name_key, decoy_initial, gates_required, gates_passed, method, question_ids,
+                code_expires_at, attempts, failures, language, expires_at, finished_at
+         FROM reset_wizards WHERE id_hash = ?",
+    )
+    .bind(id_hash)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Wizards started for this name in the 24 hours before `now`, and the oldest start.
+pub async fn started_since(
+    conn: &mut SqliteConnection,
+    name_key: &str,
+    since: i64,
+) -> Result<(i64, Option<i64>), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COUNT(*), MIN(created_at) FROM reset_wizards WHERE name_key = ? AND created_at > ?",
+    )
+    .bind(name_key)
+    .bind(since)
+    .fetch_one(conn)
+    .await
+}
+
+/// Codes sent for this name since `since`, over all its wizards.
+pub async fn sends_since(
+    conn: &mut SqliteConnection,
+    name_key: &str,
+    since: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COALESCE(SUM(sends), 0) FROM reset_wizards WHERE name_key = ? AND created_at > ?",
+    )
+    .bind(name_key)
+    .bind(since)
+    .fetch_one(conn)
+    .await
+}
+
+/// Records the method chosen for the current gate. Only moves a wizard still at the gate
+/// the caller saw.
+pub async fn choose(
+    conn: &mut SqliteConnection,
+    wizard: &Wizard,
+    method: MethodKind,
+    question_ids: &str,
+    code_expires_at: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let sent = i64::from(code_expires_at.is_some());
+    let done = sqlx::query(
+        "UPDATE reset_wizards SET method = ?, question_ids = ?, code_expires_at = ?, attempts = 0,
+                sends = sends + ?
+         WHERE id_hash = ? AND gates_passed = ? AND finished_at IS NULL",
+    )
+    .bind(method.as_str())
+    .bind(question_ids)
+    .bind(code_expires_at)
+    .bind(sent)
+    .bind(&wizard.id_hash)
+    .bind(&wizard.gates_passed)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Back to choosing a method for the same gate.
+pub async fn back(pool: &SqlitePool, wizard: &Wizard) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE reset_wizards SET method = NULL, question_ids = '', code_expires_at = NULL, attempts = 0
+         WHERE id_hash = ? AND gates_passed = ? AND finished_at IS NULL",
+    )
+    .bind(&wizard.id_hash)
+    .bind(&wizard.gates_passed)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Marks the current gate passed. False when another request moved the wizard first.
+pub async fn pass_gate(conn: &mut SqliteConnection, wizard: &Wizard) -> Result<bool, sqlx::Error> {
+    let Some(method) = wizard.method() else {
+        return Ok(false);
+    };
+    let passed = if wizard.gates_passed.is_empty() {
+        method.as_str().to_owned()
+    } else {
+        format!("{},{}", wizard.gates_passed, method.as_str())
+    };
+    let done = sqlx::query(
+        "UPDATE reset_wizards SET gates_passed = ?, method = NULL, question_ids = '',
+                code_expires_at = NULL, attempts = 0
+         WHERE id_hash = ? AND gates_passed = ? AND method = ? AND finished_at IS NULL",
+    )
+    .bind(passed)
+    .bind(&wizard.id_hash)
+    .bind(&wizard.gates_passed)
+    .bind(method.as_str())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Counts a wrong answer; returns (attempts on this challenge, failures in the wizard).
+pub async fn fail(pool: &SqlitePool, id_hash: &str) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE reset_wizards SET attempts = attempts + 1, failures = failures + 1
+         WHERE id_hash = ? RETURNING attempts, failures",
+    )
+    .bind(id_hash)
+    .fetch_one(pool)
+    .await
+}
+
+/// Ends a wizard once. False when it had already ended (another request won).
+pub async fn finish(
+    conn: &mut SqliteConnection,
+    id_hash: &str,
+    outcome: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE reset_wizards SET finished_at = ?, outcome = ?
+         WHERE id_hash = ? AND finished_at IS NULL AND expires_at > ?",
+    )
+    .bind(now)
+    .bind(outcome)
+    .bind(id_hash)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends every other live wizard of the account (after a reset, they prove nothing).
+pub async fn revoke_others(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE reset_wizards SET finished_at = ?, outcome = 'revoked'
+         WHERE user_id = ? AND finished_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
