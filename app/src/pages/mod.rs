@@ -5,6 +5,7 @@ mod admin;
 mod change_password;
 mod not_found;
 mod outbox;
+mod reset;
 mod security_info;
 mod sign_in;
 
@@ -35,6 +36,7 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=not_found::NotFound>
                     <Route path=path!("/") view=sign_in::SignInPage/>
+                    <Route path=path!("/reset") view=reset::ResetPage/>
                     <Route path=path!("/account") view=account::AccountPage/>
                     <Route path=path!("/account/password") view=change_password::ChangePasswordPage/>
                     <Route path=path!("/account/security-info") view=security_info::SecurityInfoPage/>

@@ -70,6 +70,8 @@ pub fn SignInPage() -> impl IntoView {
                     autocomplete="current-password" required=true/>
                 <SubmitButton label=k::SIGN_IN_SUBMIT busy_label=k::SIGN_IN_BUSY busy=busy/>
             </form>
+            <p class="sign-in-help"><a href="/reset"><Tr key=k::RESET_FORGOT/></a></p>
+            <p class="sign-in-help"><a href="/reset"><Tr key=k::RESET_NO_ACCESS/></a></p>
         </section>
     }
 }
