@@ -154,3 +154,133 @@ pub fn hint(kind: MethodKind, facts: &Facts) -> MethodHint {
     };
     MethodHint { kind, hint }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(status: &str) -> UserRecord {
+        UserRecord {
+            id: 7,
+            username: "maria".into(),
+            display_name: "Maria".into(),
+            email: Some("maria@example.org".into()),
+            phone: None,
+            status: status.into(),
+            lock_reason: None,
+            locked_until: None,
+            failed_sign_ins: 0,
+            must_change_password: false,
+            language: "en".into(),
+        }
+    }
+
+    fn facts(methods: &[MethodKind], answers: i64, groups: &[&str], is_admin: bool) -> Facts {
+        Facts {
+            is_admin,
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+            contact: methods
+                .iter()
+                .filter(|m| {
+                    matches!(
+                        m,
+                        MethodKind::Email | MethodKind::Phone | MethodKind::Authenticator
+                    )
+                })
+                .map(|m| (*m, "x@example.org".to_owned()))
+                .collect(),
+            answers,
+            recovery_codes_left: i64::from(methods.contains(&MethodKind::RecoveryCodes)),
+        }
+    }
+
+    #[test]
+    fn unknown_and_disabled_accounts_cannot_reset() {
+        let policy = ResetPolicy::default();
+        let f = facts(&[MethodKind::Email], 0, &[], false);
+        assert_eq!(evaluate(&policy, None, &f), Err(DecoyReason::NotFound));
+        assert_eq!(
+            evaluate(&policy, Some(&user("disabled")), &f),
+            Err(DecoyReason::Disabled)
+        );
+        // A locked account can reset: that is what the wizard is for.
+        assert!(evaluate(&policy, Some(&user("locked")), &f).is_ok());
+    }
+
+    #[test]
+    fn scope_by_group_compares_names_case_insensitively_and_admins_are_always_in() {
+        let policy = ResetPolicy {
+            scope: ResetScope::Groups(vec!["Sales".into()]),
+            ..ResetPolicy::default()
+        };
+        let member = facts(
+            &[MethodKind::Email, MethodKind::Phone],
+            0,
+            &["sales"],
+            false,
+        );
+        let outsider = facts(
+            &[MethodKind::Email, MethodKind::Phone],
+            0,
+            &["engineering"],
+            false,
+        );
+        let admin = facts(&[MethodKind::Email, MethodKind::Phone], 0, &[], true);
+        assert!(evaluate(&policy, Some(&user("enabled")), &member).is_ok());
+        assert_eq!(
+            evaluate(&policy, Some(&user("enabled")), &outsider),
+            Err(DecoyReason::OutOfScope)
+        );
+        assert!(evaluate(&policy, Some(&user("enabled")), &admin).is_ok());
+        let nobody = ResetPolicy {
+            scope: ResetScope::Nobody,
+            ..ResetPolicy::default()
+        };
+        assert_eq!(
+            evaluate(&nobody, Some(&user("enabled")), &member),
+            Err(DecoyReason::OutOfScope)
+        );
+    }
+
+    #[test]
+    fn only_allowed_registered_methods_count_and_questions_need_enough_answers() {
+        let policy = ResetPolicy {
+            methods: vec![MethodKind::Email, MethodKind::Questions],
+            methods_required: 2,
+            ..ResetPolicy::default()
+        };
+        // The phone is registered but not allowed; two answers are fewer than three asked.
+        let f = facts(&[MethodKind::Email, MethodKind::Phone], 2, &[], false);
+        assert_eq!(
+            evaluate(&policy, Some(&user("enabled")), &f),
+            Err(DecoyReason::TooFewMethods)
+        );
+        let f = facts(&[MethodKind::Email], 3, &[], false);
+        let gates = evaluate(&policy, Some(&user("enabled")), &f).unwrap();
+        assert_eq!(
+            gates.methods,
+            vec![MethodKind::Email, MethodKind::Questions]
+        );
+        assert_eq!(gates.required, 2);
+    }
+
+    #[test]
+    fn the_admin_policy_needs_two_methods_without_questions() {
+        let policy = ResetPolicy::default();
+        let f = facts(&[MethodKind::Email], 3, &[], true);
+        assert_eq!(
+            evaluate(&policy, Some(&user("enabled")), &f),
+            Err(DecoyReason::TooFewMethods),
+            "email plus questions is not enough for an admin"
+        );
+        let f = facts(
+            &[MethodKind::Email, MethodKind::Authenticator],
+            3,
+            &[],
+            true,
+        );
+        let gates = evaluate(&policy, Some(&user("enabled")), &f).unwrap();
+        assert_eq!(gates.required, 2);
+        assert!(!gates.methods.contains(&MethodKind::Questions));
+    }
+}
