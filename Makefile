@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 SERVER := target/release/sspr
 
-.PHONY: run test build tools test-tools unit lint e2e fmt clean
+.PHONY: run test build tools test-tools unit lint e2e bench fmt clean
 
 run: tools build
 	@mkdir -p data
@@ -32,6 +32,13 @@ lint:
 # Playwright against a freshly started release server on a free port with a new database.
 e2e:
 	scripts/e2e.sh
+
+# The charter's performance figures against their targets, from the release builds (the
+# bench starts its own server on a free port with a new database). It reports and does
+# not gate: it exits non-zero only when the bench itself cannot run. Options go in
+# BENCH_ARGS, e.g. `make bench BENCH_ARGS="--concurrency 16"` (`sspr-bench --help`).
+bench: tools build
+	target/release/sspr-bench $(BENCH_ARGS)
 
 fmt:
 	cargo fmt --all

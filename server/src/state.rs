@@ -97,6 +97,7 @@ impl AppState {
                 config.reset.ip_window_secs,
             ),
             profiles: crate::reset::decoy::Profiles::new(&config.public_origin),
+            cached_policy: Default::default(),
         });
         Self {
             config,

@@ -29,7 +29,7 @@ use app::api::{GateAnswer, MethodHint, PowChallenge, Question, WizardStep, Wizar
 use app::domain::password_policy::PasswordVerdict;
 use app::domain::reset_policy::ResetPolicy;
 use app::domain::security_info::{parse_code, CODE_DIGITS, MAX_ANSWER_CHARS, TOTP_DIGITS};
-use app::domain::{AppError, FieldProblem, MethodKind, Role, Username};
+use app::domain::{AppError, FieldProblem, MethodKind, Role};
 use sqlx::SqlitePool;
 use std::sync::Arc;
 
@@ -56,6 +56,7 @@ pub struct SqlReset {
     /// Wizard starts and code sends per client address.
     pub throttle: Throttle,
     pub profiles: Profiles,
+    pub cached_policy: std::sync::RwLock<Option<ResetPolicy>>,
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -139,31 +140,19 @@ impl SqlReset {
         AuditEvent::new(kind, outcome, meta.ip, &meta.user_agent)
     }
 
+    /// The policy, read once and kept until an admin saves a new one (every first step
+    /// needs it; this process is the only writer).
     async fn policy(&self, rid: &str) -> Result<ResetPolicy, AppError> {
-        self.rules.current(&self.pool).await.or_internal(rid)
-    }
-
-    /// The account a typed name or email address belongs to, if exactly one.
-    async fn lookup(&self, typed: &str, rid: &str) -> Result<Option<UserRecord>, AppError> {
-        if typed.contains('@') {
-            let ids: Vec<i64> =
-                sqlx::query_scalar("SELECT id FROM users WHERE email = ? COLLATE NOCASE LIMIT 2")
-                    .bind(typed)
-                    .fetch_all(&self.pool)
-                    .await
-                    .or_internal(rid)?;
-            if let [id] = ids[..] {
-                return accounts_store::find_by_id(&self.pool, id)
-                    .await
-                    .or_internal(rid);
+        if let Ok(cached) = self.cached_policy.read() {
+            if let Some(policy) = cached.as_ref() {
+                return Ok(policy.clone());
             }
         }
-        match Username::parse(typed) {
-            Ok(name) => accounts_store::find_by_name(&self.pool, &name)
-                .await
-                .or_internal(rid),
-            Err(_) => Ok(None),
+        let policy = self.rules.current(&self.pool).await.or_internal(rid)?;
+        if let Ok(mut cached) = self.cached_policy.write() {
+            *cached = Some(policy.clone());
         }
+        Ok(policy)
     }
 
     /// The live wizard of this request's cookie.
@@ -182,19 +171,16 @@ impl SqlReset {
     }
 
     async fn subject(&self, wizard: &Wizard, rid: &str) -> Result<Subject, AppError> {
-        let Some(user_id) = wizard.user_id else {
-            // The same lookups a real account costs.
-            account::facts(&self.pool, NO_ACCOUNT)
-                .await
-                .or_internal(rid)?;
-            return Ok(Subject::Decoy);
-        };
-        let user = accounts_store::find_by_id(&self.pool, user_id)
+        // Decoys run the same lookup, for an id no account has.
+        let (user, facts) = account::load(&self.pool, wizard.user_id.unwrap_or(NO_ACCOUNT))
             .await
-            .or_internal(rid)?
+            .or_internal(rid)?;
+        if wizard.user_id.is_none() {
+            return Ok(Subject::Decoy);
+        }
+        let user = user
             .filter(|u| u.status != "disabled")
             .ok_or(AppError::WizardExpired)?;
-        let facts = account::facts(&self.pool, user_id).await.or_internal(rid)?;
         Ok(Subject::Real(Box::new(Account { user, facts })))
     }
 
@@ -663,7 +649,7 @@ impl SqlReset {
     ) -> Result<u32, sqlx::Error> {
         let mut queued = 0;
         let language = Language::parse(&user.language);
-        let facts = account::facts(&self.pool, user.id).await?;
+        let (_, facts) = account::load(&self.pool, user.id).await?;
         let address = facts
             .value(MethodKind::Email)
             .map(str::to_owned)
@@ -822,8 +808,7 @@ impl ResetService for SqlReset {
         }
         let now = self.clock.now();
         let canonical = canonical_text(typed);
-        let account = self.lookup(typed, rid).await?;
-        let facts = account::facts(&self.pool, account.as_ref().map_or(NO_ACCOUNT, |u| u.id))
+        let (account, facts) = account::find(&self.pool, &canonical, typed)
             .await
             .or_internal(rid)?;
         let key = match &account {
@@ -840,16 +825,66 @@ impl ResetService for SqlReset {
         let expires_at = now + i64::from(policy.wizard_minutes) * 60;
         let language = Language::parse(&language);
 
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .or_internal(rid)?;
-        let (started, oldest) = store::started_since(&mut tx, &name_key, now - DAY)
-            .await
-            .or_internal(rid)?;
-        if started >= i64::from(policy.max_resets_per_day) {
-            drop(tx);
+        let (user_id, required, initial) = match (&decision, &account) {
+            (Ok(gates), Some(user)) => (Some(user.id), gates.required, String::new()),
+            _ => (
+                None,
+                policy.methods_required,
+                canonical.chars().take(1).collect::<String>(),
+            ),
+        };
+        let new = NewWizard {
+            id_hash: &id_hash,
+            user_id,
+            name_key: &name_key,
+            decoy_initial: &initial,
+            gates_required: required,
+            language: language.tag(),
+            now,
+            expires_at,
+        };
+        let cap = i64::from(policy.max_resets_per_day);
+        let mut explained = false;
+        let started = match (&decision, &account) {
+            // An account in scope with too few methods hears why, once a day: a
+            // transaction, as the message goes with the wizard.
+            (Err(DecoyReason::TooFewMethods), Some(user)) => {
+                let mut tx = self
+                    .pool
+                    .begin_with("BEGIN IMMEDIATE")
+                    .await
+                    .or_internal(rid)?;
+                let (before, _) = store::started_since(&mut tx, &name_key, now - DAY)
+                    .await
+                    .or_internal(rid)?;
+                let started = before < cap;
+                if started {
+                    if before == 0 {
+                        explained = self
+                            .explain_no_methods(&mut tx, user, &facts, &policy)
+                            .await
+                            .or_internal(rid)?;
+                    }
+                    store::insert_capped(&mut tx, &new, cap, now - DAY)
+                        .await
+                        .or_internal(rid)?;
+                    tx.commit().await.or_internal(rid)?;
+                }
+                started
+            }
+            // Otherwise one statement, which only inserts under the daily cap.
+            _ => {
+                let mut conn = self.pool.acquire().await.or_internal(rid)?;
+                store::insert_capped(&mut conn, &new, cap, now - DAY)
+                    .await
+                    .or_internal(rid)?
+            }
+        };
+        if !started {
+            let mut conn = self.pool.acquire().await.or_internal(rid)?;
+            let (_, oldest) = store::started_since(&mut conn, &name_key, now - DAY)
+                .await
+                .or_internal(rid)?;
             let mut event = self
                 .event(meta, AuditKind::Blocked, Outcome::Denied)
                 .detail("too many resets in 24 hours");
@@ -862,39 +897,6 @@ impl ResetService for SqlReset {
                 retry_after_secs: u64::try_from(retry.max(1)).unwrap_or(1),
             });
         }
-        let mut explained = false;
-        let (user_id, required, initial) = match (&decision, &account) {
-            (Ok(gates), Some(user)) => (Some(user.id), gates.required, String::new()),
-            (Err(reason), _) => {
-                if let (DecoyReason::TooFewMethods, Some(user)) = (reason, &account) {
-                    if started == 0 {
-                        explained = self
-                            .explain_no_methods(&mut tx, user, &facts, &policy)
-                            .await
-                            .or_internal(rid)?;
-                    }
-                }
-                let initial: String = canonical.chars().take(1).collect();
-                (None, policy.methods_required, initial)
-            }
-            (Ok(_), None) => (None, policy.methods_required, String::new()),
-        };
-        store::insert(
-            &mut tx,
-            &NewWizard {
-                id_hash: &id_hash,
-                user_id,
-                name_key: &name_key,
-                decoy_initial: &initial,
-                gates_required: required,
-                language: language.tag(),
-                now,
-                expires_at,
-            },
-        )
-        .await
-        .or_internal(rid)?;
-        tx.commit().await.or_internal(rid)?;
         if explained {
             self.delivery.wake();
         }
@@ -909,12 +911,7 @@ impl ResetService for SqlReset {
         });
         self.record(meta, event).await;
 
-        let wizard = store::find(&self.pool, &id_hash)
-            .await
-            .or_internal(rid)?
-            .ok_or_else(|| AppError::Internal {
-                request_id: rid.to_owned(),
-            })?;
+        let wizard = new.as_wizard();
         let subject = match (user_id, account) {
             (Some(_), Some(user)) => Subject::Real(Box::new(Account { user, facts })),
             _ => Subject::Decoy,
@@ -1245,6 +1242,9 @@ impl ResetService for SqlReset {
             .save(&self.pool, &policy, self.clock.now())
             .await
             .or_internal(rid)?;
+        if let Ok(mut cached) = self.cached_policy.write() {
+            *cached = None;
+        }
         self.policy(rid).await
     }
 }

@@ -66,10 +66,41 @@ pub struct NewWizard<'a> {
     pub expires_at: i64,
 }
 
-pub async fn insert(conn: &mut SqliteConnection, new: &NewWizard<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(
+impl NewWizard<'_> {
+    /// The row as it was just inserted.
+    pub fn as_wizard(&self) -> Wizard {
+        Wizard {
+            id_hash: self.id_hash.to_owned(),
+            user_id: self.user_id,
+            name_key: self.name_key.to_owned(),
+            decoy_initial: self.decoy_initial.to_owned(),
+            gates_required: i64::from(self.gates_required),
+            gates_passed: String::new(),
+            method: None,
+            question_ids: String::new(),
+            code_expires_at: None,
+            attempts: 0,
+            failures: 0,
+            language: self.language.to_owned(),
+            expires_at: self.expires_at,
+            finished_at: None,
+        }
+    }
+}
+
+/// Inserts the wizard unless `cap` wizards were started for its name since `since`, in
+/// one statement (so the count and the insert cannot be split by another request).
+/// Returns whether it was inserted.
+pub async fn insert_capped(
+    conn: &mut SqliteConnection,
+    new: &NewWizard<'_>,
+    cap: i64,
+    since: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
         "INSERT INTO reset_wizards (id_hash, user_id, name_key, decoy_initial, gates_required, language, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+         WHERE (SELECT COUNT(*) FROM reset_wizards WHERE name_key = ?3 AND created_at > ?9) < ?10",
     )
     .bind(new.id_hash)
     .bind(new.user_id)
@@ -79,9 +110,11 @@ pub async fn insert(conn: &mut SqliteConnection, new: &NewWizard<'_>) -> Result<
     .bind(new.language)
     .bind(new.now)
     .bind(new.expires_at)
+    .bind(since)
+    .bind(cap)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn find(pool: &SqlitePool, id_hash: &str) -> Result<Option<Wizard>, sqlx::Error> {
