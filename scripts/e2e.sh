@@ -41,7 +41,13 @@ grep -q '^ready' "$work/sinks.log" || { echo "the delivery sinks did not start" 
 export SSPR_BIND="127.0.0.1:$port"
 export SSPR_PUBLIC_BASE_URL="http://127.0.0.1:$port"
 export SSPR_DATABASE_PATH="$work/sspr.db"
-export SSPR_STATIC_DIR="$PWD/dist"
+# Copies of the app and the server as built now: a build in the same tree during the run
+# would otherwise swap the hashed assets under the pages the specs have open, or give the
+# CLI steps below a different binary from the server's.
+cp -R dist "$work/dist"
+cp "$server" "$work/sspr"
+server="$work/sspr"
+export SSPR_STATIC_DIR="$work/dist"
 export SSPR_SEED_DEMO=true
 # Every spec signs in from 127.0.0.1; the per-address limit is tested in cargo tests.
 export SSPR_SIGN_IN__IP_LIMIT=100000
@@ -61,6 +67,9 @@ export SSPR_DELIVERY__RETRY_MAX_SECONDS=2
 export SSPR_DELIVERY__SMS__URL="http://127.0.0.1:$sms_port/sms"
 # Codes live one minute (the minimum), so the expired-code spec waits ~65 s, not 15 min.
 export SSPR_VERIFICATION__CODE_TTL_MINUTES=1
+# Every reset spec starts wizards and sends codes from 127.0.0.1; the per-address limit is
+# tested in cargo tests.
+export SSPR_RESET__IP_LIMIT=100000
 
 "$server" >"$work/server.log" 2>&1 &
 pid=$!
@@ -79,6 +88,10 @@ for user in $(tail -n +2 end2end/fixtures/users.csv | cut -d, -f1); do
 done
 cli admin create --username e2e-admin --display-name "E2E Admin" >/dev/null
 printf '%s\n' "$password" | cli users set-password --username e2e-admin >/dev/null
+# A helpdesk admin for the reset specs: any admin role gets the two-gate admin policy.
+cli admin create --username rw-admin --display-name "Ada Overseer" --email ada@reset.example.net \
+  --role helpdesk_admin >/dev/null
+printf '%s\n' "$password" | cli users set-password --username rw-admin >/dev/null
 
 mkdir -p end2end/.e2e
 python3 - "$work/server.log" "http://127.0.0.1:$port" "$password" \

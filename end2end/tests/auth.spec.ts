@@ -28,7 +28,7 @@ test('a demo user must replace her one-time password before she can reach her ac
   await expect(page).toHaveURL(/\/account\/password$/);
   await expect(page.getByText(text.mustChange)).toBeVisible();
 
-  const changed = await submitPasswordChange(page, env.demo.alice, 'alice-chose-this-one');
+  const changed = await submitPasswordChange(page, env.demo.alice, 'tangerine-orbit-lamp');
   expect(changed.status()).toBe(200);
   await expect(page.getByRole('status').filter({ hasText: text.passwordChanged })).toBeVisible();
   await expect(page.getByText(text.mustChange)).toBeHidden();
@@ -87,7 +87,7 @@ test('ten failed sign-ins lock the account, and then the right password is refus
 });
 
 test('after changing the password the new one signs in and the old one no longer does', async ({ page }) => {
-  const newPassword = 'carols-brand-new-secret';
+  const newPassword = 'velvet-otter-harbour';
   await signInToAccount(page, 'carol', env.password, 'Carol Changer');
   await page.getByRole('link', { name: 'Change password' }).click();
   await expect(page).toHaveURL(/\/account\/password$/);
@@ -111,7 +111,7 @@ test('after changing the password the new one signs in and the old one no longer
 test('a wrong current password does not change the password', async ({ page }) => {
   await signInToAccount(page, 'chad', env.password, 'Chad Checker');
   await page.goto('/account/password');
-  const refused = await submitPasswordChange(page, 'not-the-current-one', 'chads-would-be-password');
+  const refused = await submitPasswordChange(page, 'not-the-current-one', 'meadow-quartz-violin');
   expect(refused.status()).toBe(401);
   await expect(alertBox(page)).toHaveText('Your current password is incorrect.');
   await expect(page.getByRole('status').filter({ hasText: text.passwordChanged })).toBeHidden();
@@ -152,7 +152,7 @@ test('changing the password signs out the user’s other sessions and renews thi
   const sessionOf = async () => (await contextA.cookies()).find((c) => c.name === 'sspr_session')?.value;
   const before = await sessionOf();
   await a.goto('/account/password');
-  const changed = await submitPasswordChange(a, env.password, 'daves-only-device-now');
+  const changed = await submitPasswordChange(a, env.password, 'copper-kettle-sunrise');
   expect(changed.status()).toBe(200);
   // This browser carries on under a new session id; the old one is gone.
   const after = await sessionOf();

@@ -30,8 +30,11 @@ export const fixtureUsernames: string[] = readFileSync(join(__dirname, '..', 'fi
 /** The accounts the server created on first start (see server/src/demo.rs). */
 export const demoUsernames = ['admin', 'helpdesk', 'alice', 'bob', 'eleni', 'nikos'];
 
-/** Every account in a run's database: the fixture users, the CLI-created admin and the demo users. */
-export const allUsernames: string[] = [...fixtureUsernames, 'e2e-admin', ...demoUsernames];
+/** The administrators scripts/e2e.sh creates with `sspr admin create`. */
+export const cliAdmins = ['e2e-admin', 'rw-admin'];
+
+/** Every account in a run's database: the fixture users, the CLI-created admins and the demo users. */
+export const allUsernames: string[] = [...fixtureUsernames, ...cliAdmins, ...demoUsernames];
 
 export const SESSION_COOKIE = 'sspr_session';
 
@@ -41,7 +44,7 @@ export const text = {
   lockedPrefix: 'This account is locked after too many failed sign-ins. Try again after ',
   mustChange: 'You must choose a new password before you continue.',
   passwordChanged: 'Your password has been changed. Your other sessions have been signed out.',
-  tooShort: 'The password is too short: at least 8 characters.',
+  tooShort: 'The password is too short: at least 15 characters.',
   noAccess: "You don't have access to this page",
 };
 

@@ -1,0 +1,106 @@
+// Two gates for ordinary users: a global admin sets the reset policy's `methods_required`
+// to 2 through the policy API for this file only, and always puts the saved policy back.
+// The tests run one after the other, since the policy is shared by the whole server.
+import { test, expect, type APIRequestContext } from '@playwright/test';
+import { signInToAccount } from './support';
+import {
+  apiSession,
+  choose,
+  methodChoice,
+  nextTotp,
+  passEmailGate,
+  passSmsGate,
+  readResetPolicy,
+  registerAuthenticator,
+  registerEmail,
+  registerPhone,
+  registerQuestions,
+  saveResetPolicy,
+  startReset,
+  stepHeading,
+  submitCode,
+  submitNewPassword,
+  withSession,
+  wizardText,
+  type ResetPolicy,
+} from './reset-support';
+
+test.describe.configure({ mode: 'serial', timeout: 60_000 });
+
+let admin: APIRequestContext | undefined;
+let saved: ResetPolicy | undefined;
+
+test.beforeAll(async () => {
+  admin = await apiSession('e2e-admin');
+  saved = await readResetPolicy(admin);
+  const two = await saveResetPolicy(admin, { ...saved, methods_required: 2 });
+  expect(two.methods_required).toBe(2);
+});
+
+test.afterAll(async () => {
+  // A fresh session: the one from beforeAll may have ended if a test failed oddly.
+  const restore = admin ?? (await apiSession('e2e-admin'));
+  try {
+    if (saved) expect((await saveResetPolicy(restore, saved)).methods_required).toBe(saved.methods_required);
+  } finally {
+    await restore.dispose();
+  }
+});
+
+test('with two methods required, a user passes an email code and then an authenticator code', async ({ page }) => {
+  const address = 'tess.two@mail.example.net';
+  const newPassword = 'indigo-ferry-almanac';
+  const authenticator = await withSession('rw-two-totp', async (s) => {
+    await registerEmail(s, address);
+    return registerAuthenticator(s);
+  });
+
+  await startReset(page, 'rw-two-totp');
+  await expect(page.getByText('Step 1 of 2')).toBeVisible();
+  await expect(page.getByRole('radio')).toHaveCount(2);
+  await passEmailGate(page, address, wizardText.choose);
+
+  await expect(page.getByText('Step 2 of 2')).toBeVisible();
+  await expect(methodChoice(page, 'Email')).toHaveCount(0);
+  await choose(page, 'Authenticator app', wizardText.proveAuthenticator);
+  await expect(page.getByText('Type the code your authenticator app shows now.')).toBeVisible();
+  await submitCode(page, nextTotp(authenticator));
+  await expect(stepHeading(page, wizardText.newPassword)).toBeVisible();
+
+  await submitNewPassword(page, newPassword);
+  await expect(stepHeading(page, wizardText.doneChanged)).toBeVisible();
+  await page.goto('/');
+  await signInToAccount(page, 'rw-two-totp', newPassword, 'Tess Twofold');
+});
+
+test('with two methods required, a user passes an SMS code and then the security questions', async ({ page }) => {
+  const number = '+302104000002';
+  const newPassword = 'juniper-anvil-lighthouse';
+  const answers = await withSession('rw-two-sms', async (s) => {
+    await registerPhone(s, '+30 210 400 0002', number);
+    return registerQuestions(s);
+  });
+
+  await startReset(page, 'rw-two-sms');
+  await expect(page.getByText('Step 1 of 2')).toBeVisible();
+  await expect(methodChoice(page, 'Text')).toHaveAccessibleName('Text +30 *** *** **02');
+  await passSmsGate(page, number, wizardText.choose);
+
+  await expect(page.getByText('Step 2 of 2')).toBeVisible();
+  await choose(page, 'Security questions', wizardText.proveQuestions);
+  const fields = page.locator('input[id^="answer-"]');
+  await expect(fields).toHaveCount(answers.size);
+  for (let i = 0; i < answers.size; i++) {
+    const question = (await page.locator(`label[for="answer-${i}"]`).innerText()).trim();
+    expect(answers.has(question), `asked "${question}"`).toBe(true);
+    // Answers are compared after normalising case and spaces.
+    await page.locator(`#answer-${i}`).fill(`  ${answers.get(question)!.toUpperCase()} `);
+  }
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(stepHeading(page, wizardText.newPassword)).toBeVisible();
+
+  await submitNewPassword(page, newPassword);
+  await expect(stepHeading(page, wizardText.doneChanged)).toBeVisible();
+  await page.goto('/');
+  await signInToAccount(page, 'rw-two-sms', newPassword, 'Quin Quizzer');
+});
