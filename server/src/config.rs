@@ -65,6 +65,8 @@ pub struct RawReset {
     /// Wizard starts and code sends per client address in each window.
     pub ip_limit: i64,
     pub ip_window_seconds: i64,
+    /// The first step answers no sooner than this many milliseconds after it began.
+    pub answer_floor_ms: i64,
 }
 
 impl Default for RawReset {
@@ -84,6 +86,7 @@ impl Default for RawReset {
             contact_admin: p.contact_admin,
             ip_limit: 30,
             ip_window_seconds: 300,
+            answer_floor_ms: 3,
         }
     }
 }
@@ -263,6 +266,7 @@ pub struct ResetConfig {
     pub rules: ResetRules,
     pub ip_limit: u32,
     pub ip_window_secs: i64,
+    pub answer_floor: std::time::Duration,
 }
 
 /// A configuration value that cannot be used.
@@ -514,6 +518,12 @@ impl RawReset {
             rules: ResetRules { defaults },
             ip_limit: in_range("reset.ip_limit", self.ip_limit, 1, 1_000_000)? as u32,
             ip_window_secs: in_range("reset.ip_window_seconds", self.ip_window_seconds, 1, 86_400)?,
+            answer_floor: std::time::Duration::from_millis(in_range(
+                "reset.answer_floor_ms",
+                self.answer_floor_ms,
+                0,
+                1_000,
+            )? as u64),
         })
     }
 }

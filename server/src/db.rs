@@ -8,6 +8,19 @@ use sqlx::SqlitePool;
 use std::path::Path;
 use std::time::Duration;
 
+/// One writer at a time, queued in the process rather than in SQLite. SQLite lets one
+/// connection write at a time; a second one waits in its busy handler, which sleeps in
+/// steps of milliseconds. The hot paths (the wizard's first step and the audit writer)
+/// take this gate around their writes instead, so they queue for microseconds.
+#[derive(Clone, Default)]
+pub struct WriteGate(std::sync::Arc<tokio::sync::Mutex<()>>);
+
+impl WriteGate {
+    pub async fn enter(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.0.lock().await
+    }
+}
+
 pub async fn connect(path: &Path) -> Result<SqlitePool> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;

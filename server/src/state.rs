@@ -76,7 +76,9 @@ impl AppState {
             clock.clone(),
             CHALLENGE_TTL_SECS,
         ));
-        let audit = Arc::new(Audit::new(pool.clone(), clock.clone()));
+        let write_gate = crate::db::WriteGate::default();
+        let audit =
+            Arc::new(Audit::new(pool.clone(), clock.clone()).with_write_gate(write_gate.clone()));
         let reset = Arc::new(SqlReset {
             pool: pool.clone(),
             clock: clock.clone(),
@@ -98,6 +100,8 @@ impl AppState {
             ),
             profiles: crate::reset::decoy::Profiles::new(&config.public_origin),
             cached_policy: Default::default(),
+            write_gate: write_gate.clone(),
+            answer_floor: config.reset.answer_floor,
         });
         Self {
             config,

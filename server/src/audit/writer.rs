@@ -16,6 +16,7 @@
 use super::chain::{Link, GENESIS_HASH};
 use super::AuditEvent;
 use crate::clock::SharedClock;
+use crate::db::WriteGate;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 use std::sync::Mutex;
 use tokio::sync::{mpsc, oneshot};
@@ -41,6 +42,7 @@ pub struct Audit {
     /// The writer's queue, started on first use (it needs a running runtime), and started
     /// again if the runtime that ran it has gone.
     queue: Mutex<Option<mpsc::Sender<Pending>>>,
+    gate: WriteGate,
 }
 
 impl Audit {
@@ -49,7 +51,14 @@ impl Audit {
             pool,
             clock,
             queue: Mutex::new(None),
+            gate: WriteGate::default(),
         }
+    }
+
+    /// Shares the process's write gate, so audit inserts queue with the other hot writers.
+    pub fn with_write_gate(mut self, gate: WriteGate) -> Self {
+        self.gate = gate;
+        self
     }
 
     /// Appends `event`, linked to the last row; returns once it is committed.
@@ -74,6 +83,7 @@ impl Audit {
                 let writer = Writer {
                     pool: self.pool.clone(),
                     clock: self.clock.clone(),
+                    gate: self.gate.clone(),
                     head: None,
                 };
                 tokio::spawn(writer.run(receiver));
@@ -92,6 +102,7 @@ struct Head {
 struct Writer {
     pool: SqlitePool,
     clock: SharedClock,
+    gate: WriteGate,
     /// `None` until loaded, and again whenever an insert failed.
     head: Option<Head>,
 }
@@ -170,6 +181,8 @@ impl Writer {
                 .push_bind(row.prev_hash.as_str())
                 .push_bind(row.hash.as_str());
         });
+        let gate = self.gate.clone();
+        let _turn = gate.enter().await;
         insert.build().execute(&self.pool).await?;
         self.head = Some(prev);
         Ok(())

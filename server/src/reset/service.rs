@@ -57,6 +57,10 @@ pub struct SqlReset {
     pub throttle: Throttle,
     pub profiles: Profiles,
     pub cached_policy: std::sync::RwLock<Option<ResetPolicy>>,
+    pub write_gate: crate::db::WriteGate,
+    /// The first step answers no sooner than this after it began, so the little extra
+    /// work a real account costs cannot be told apart by timing.
+    pub answer_floor: std::time::Duration,
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -744,33 +748,9 @@ impl SqlReset {
     }
 }
 
-/// Queueing fails only on storage (SMS is offered only where it can be sent).
-fn storage(error: crate::delivery::EnqueueError) -> sqlx::Error {
-    match error {
-        crate::delivery::EnqueueError::Database(e) => e,
-        other => sqlx::Error::Protocol(other.to_string()),
-    }
-}
-
-trait Logged {
-    fn logged(self, error: sqlx::Error) -> Self;
-}
-
-impl Logged for AppError {
-    fn logged(self, error: sqlx::Error) -> Self {
-        tracing::error!(%error, "reset wizard storage error");
-        self
-    }
-}
-
-#[async_trait::async_trait]
-impl ResetService for SqlReset {
-    async fn challenge(&self, meta: &RequestMeta) -> Result<PowChallenge, AppError> {
-        let policy = self.policy(&meta.request_id).await?;
-        Ok(self.captcha.issue(policy.captcha_difficulty))
-    }
-
-    async fn begin(
+impl SqlReset {
+    /// The first step: CAPTCHA, lookup, decoy or not, the wizard row and its cookie.
+    async fn start(
         &self,
         meta: &RequestMeta,
         user: String,
@@ -874,6 +854,9 @@ impl ResetService for SqlReset {
             }
             // Otherwise one statement, which only inserts under the daily cap.
             _ => {
+                // The gate first: waiting for it while holding a connection could starve
+                // the audit writer, which holds the gate while it waits for one.
+                let _turn = self.write_gate.enter().await;
                 let mut conn = self.pool.acquire().await.or_internal(rid)?;
                 store::insert_capped(&mut conn, &new, cap, now - DAY)
                     .await
@@ -918,6 +901,47 @@ impl ResetService for SqlReset {
         };
         let view = self.view(&wizard, &subject, &policy, rid).await?;
         Ok((view, self.cookie(&token, expires_at - now)))
+    }
+}
+
+/// Queueing fails only on storage (SMS is offered only where it can be sent).
+fn storage(error: crate::delivery::EnqueueError) -> sqlx::Error {
+    match error {
+        crate::delivery::EnqueueError::Database(e) => e,
+        other => sqlx::Error::Protocol(other.to_string()),
+    }
+}
+
+trait Logged {
+    fn logged(self, error: sqlx::Error) -> Self;
+}
+
+impl Logged for AppError {
+    fn logged(self, error: sqlx::Error) -> Self {
+        tracing::error!(%error, "reset wizard storage error");
+        self
+    }
+}
+
+#[async_trait::async_trait]
+impl ResetService for SqlReset {
+    async fn challenge(&self, meta: &RequestMeta) -> Result<PowChallenge, AppError> {
+        let policy = self.policy(&meta.request_id).await?;
+        Ok(self.captcha.issue(policy.captcha_difficulty))
+    }
+
+    async fn begin(
+        &self,
+        meta: &RequestMeta,
+        user: String,
+        challenge: String,
+        nonce: u64,
+        language: String,
+    ) -> Result<(WizardView, SetCookie), AppError> {
+        let began = tokio::time::Instant::now();
+        let answer = self.start(meta, user, challenge, nonce, language).await;
+        tokio::time::sleep_until(began + self.answer_floor).await;
+        answer
     }
 
     async fn state(&self, meta: &RequestMeta) -> Result<WizardView, AppError> {
@@ -1038,7 +1062,15 @@ impl ResetService for SqlReset {
             sent.kind = AuditKind::CodeSent;
             self.record(meta, sent).await;
         }
-        self.reread(meta).await
+        // The row as just written, without reading it back.
+        let wizard = Wizard {
+            method: Some(method.as_str().to_owned()),
+            question_ids,
+            code_expires_at,
+            attempts: 0,
+            ..wizard
+        };
+        self.view(&wizard, &subject, &policy, rid).await
     }
 
     async fn back(&self, meta: &RequestMeta) -> Result<WizardView, AppError> {
@@ -1074,7 +1106,26 @@ impl ResetService for SqlReset {
             event = event.account(id);
         }
         self.record(meta, event).await;
-        self.reread(meta).await
+        // The row as just written, without reading it back.
+        let mut subject = subject;
+        if let (Subject::Real(real), MethodKind::RecoveryCodes) = (&mut subject, method) {
+            real.facts.recovery_codes_left -= 1;
+        }
+        let mut passed = wizard.passed();
+        passed.push(method);
+        let wizard = Wizard {
+            gates_passed: passed
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            method: None,
+            question_ids: String::new(),
+            code_expires_at: None,
+            attempts: 0,
+            ..wizard
+        };
+        self.view(&wizard, &subject, &policy, rid).await
     }
 
     async fn check_password(
