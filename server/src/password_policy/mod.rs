@@ -12,6 +12,7 @@ mod common;
 mod history;
 mod strength;
 
+use crate::policy::settings;
 pub use api::PasswordPolicyApi;
 
 use crate::accounts::store::UserRecord;
@@ -81,13 +82,8 @@ impl PasswordPolicies {
     /// checks (after an upgrade, say) falls back to the defaults rather than locking
     /// everyone out.
     pub async fn current(&self) -> Result<PasswordPolicy, sqlx::Error> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT value FROM policy_settings WHERE name = ?")
-                .bind(NAME)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row
-            .and_then(|(json,)| serde_json::from_str::<PasswordPolicy>(&json).ok())
+        Ok(settings::load::<PasswordPolicy>(&self.pool, NAME)
+            .await?
             .filter(|p| p.check().is_ok())
             .unwrap_or_default())
     }
@@ -105,17 +101,7 @@ impl PasswordPolicies {
                 FieldProblem::OutOfRange,
             )));
         }
-        let json =
-            serde_json::to_string(policy).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-        sqlx::query(
-            "INSERT INTO policy_settings (name, value, updated_at) VALUES (?, ?, ?)
-             ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        )
-        .bind(NAME)
-        .bind(json)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
+        settings::save(&self.pool, NAME, policy, now).await?;
         Ok(Ok(()))
     }
 

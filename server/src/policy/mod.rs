@@ -3,6 +3,7 @@
 
 pub mod registration;
 pub mod reset;
+pub mod settings;
 
 pub use registration::RegistrationRules;
 pub use reset::ResetRules;

@@ -49,13 +49,8 @@ impl RegistrationRules {
     /// The saved policy, or the defaults. A saved document that no longer parses (after
     /// an upgrade, say) falls back to the defaults rather than locking everyone out.
     pub async fn current(&self, pool: &SqlitePool) -> Result<RegistrationPolicy, sqlx::Error> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT value FROM policy_settings WHERE name = ?")
-                .bind(NAME)
-                .fetch_optional(pool)
-                .await?;
-        Ok(row
-            .and_then(|(json,)| serde_json::from_str::<RegistrationPolicy>(&json).ok())
+        Ok(super::settings::load::<RegistrationPolicy>(pool, NAME)
+            .await?
             .filter(|p| check(p).is_ok())
             .unwrap_or(self.defaults))
     }
@@ -69,17 +64,7 @@ impl RegistrationRules {
         if let Err((field, _)) = check(policy) {
             return Ok(Err(AppError::invalid(field, FieldProblem::OutOfRange)));
         }
-        let json =
-            serde_json::to_string(policy).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-        sqlx::query(
-            "INSERT INTO policy_settings (name, value, updated_at) VALUES (?, ?, ?)
-             ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        )
-        .bind(NAME)
-        .bind(json)
-        .bind(now)
-        .execute(pool)
-        .await?;
+        super::settings::save(pool, NAME, policy, now).await?;
         Ok(Ok(()))
     }
 }

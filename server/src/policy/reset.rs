@@ -13,13 +13,8 @@ pub struct ResetRules {
 impl ResetRules {
     /// The saved policy, or the defaults when none was saved or it no longer parses.
     pub async fn current(&self, pool: &SqlitePool) -> Result<ResetPolicy, sqlx::Error> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT value FROM policy_settings WHERE name = ?")
-                .bind(NAME)
-                .fetch_optional(pool)
-                .await?;
-        Ok(row
-            .and_then(|(json,)| serde_json::from_str::<ResetPolicy>(&json).ok())
+        Ok(super::settings::load(pool, NAME)
+            .await?
             .unwrap_or_else(|| self.defaults.clone()))
     }
 
@@ -30,17 +25,6 @@ impl ResetRules {
         policy: &ResetPolicy,
         now: i64,
     ) -> Result<(), sqlx::Error> {
-        let json =
-            serde_json::to_string(policy).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-        sqlx::query(
-            "INSERT INTO policy_settings (name, value, updated_at) VALUES (?, ?, ?)
-             ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        )
-        .bind(NAME)
-        .bind(json)
-        .bind(now)
-        .execute(pool)
-        .await?;
-        Ok(())
+        super::settings::save(pool, NAME, policy, now).await
     }
 }
