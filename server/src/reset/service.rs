@@ -904,6 +904,92 @@ impl SqlReset {
     }
 }
 
+impl SqlReset {
+    /// Ends a proven wizard in one `BEGIN IMMEDIATE` transaction, all or nothing: with a
+    /// new password (the password and its history, every session and outstanding code
+    /// gone), or without one for an unlock; the lockout cleared and the notifications
+    /// queued either way.
+    async fn conclude(
+        &self,
+        meta: &RequestMeta,
+        wizard: &Wizard,
+        user: &UserRecord,
+        policy: ResetPolicy,
+        new_password: Option<(&str, &str)>,
+    ) -> Result<(WizardView, SetCookie), AppError> {
+        let rid = meta.request_id.as_str();
+        let now = self.clock.now();
+        let unlocked = new_password.is_none();
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .or_internal(rid)?;
+        let outcome = if unlocked { "unlocked" } else { "reset" };
+        if !store::finish(&mut tx, &wizard.id_hash, outcome, now)
+            .await
+            .or_internal(rid)?
+        {
+            return Err(AppError::WizardExpired);
+        }
+        if let Some((password, phc)) = new_password {
+            accounts_store::set_password(&mut tx, user.id, phc, self.hasher.params(), now)
+                .await
+                .or_internal(rid)?;
+            self.password_policy
+                .remember(&mut tx, user.id, password, now)
+                .await
+                .or_internal(rid)?;
+            accounts_store::set_must_change(&mut tx, user.id, false, now)
+                .await
+                .or_internal(rid)?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+                .bind(user.id)
+                .execute(&mut *tx)
+                .await
+                .or_internal(rid)?;
+            sqlx::query(
+                "UPDATE verification_codes SET consumed_at = ? WHERE user_id = ? AND consumed_at IS NULL",
+            )
+            .bind(now)
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await
+            .or_internal(rid)?;
+            store::revoke_others(&mut tx, user.id, now)
+                .await
+                .or_internal(rid)?;
+        }
+        clear_lockout(&mut tx, user.id, now)
+            .await
+            .or_internal(rid)?;
+        let queued = self
+            .notify(&mut tx, user, &policy, unlocked)
+            .await
+            .or_internal(rid)?;
+        tx.commit().await.or_internal(rid)?;
+        tracing::info!(
+            request_id = rid,
+            user_id = user.id,
+            outcome,
+            "reset wizard finished"
+        );
+        let ending = Ending {
+            user_id: user.id,
+            kind: if unlocked {
+                AuditKind::AccountUnlocked
+            } else {
+                AuditKind::PasswordReset
+            },
+            queued,
+            unlocked,
+            expires_at: wizard.expires_at,
+            contact_admin: policy.contact_admin,
+        };
+        Ok(self.done(meta, ending).await)
+    }
+}
+
 /// Queueing fails only on storage (SMS is offered only where it can be sent).
 fn storage(error: crate::delivery::EnqueueError) -> sqlx::Error {
     match error {
@@ -1161,102 +1247,16 @@ impl ResetService for SqlReset {
         }
         // The one expensive step, outside the transaction.
         let phc = self.hasher.hash(&password).await.or_internal(rid)?;
-        let now = self.clock.now();
-        // The wizard ends, the password changes, history records it, every session and
-        // outstanding code goes, and the lockout clears: all or nothing.
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
+        self.conclude(meta, &wizard, &user, policy, Some((&password, &phc)))
             .await
-            .or_internal(rid)?;
-        if !store::finish(&mut tx, &wizard.id_hash, "reset", now)
-            .await
-            .or_internal(rid)?
-        {
-            return Err(AppError::WizardExpired);
-        }
-        accounts_store::set_password(&mut tx, user.id, &phc, self.hasher.params(), now)
-            .await
-            .or_internal(rid)?;
-        self.password_policy
-            .remember(&mut tx, user.id, &password, now)
-            .await
-            .or_internal(rid)?;
-        accounts_store::set_must_change(&mut tx, user.id, false, now)
-            .await
-            .or_internal(rid)?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
-            .bind(user.id)
-            .execute(&mut *tx)
-            .await
-            .or_internal(rid)?;
-        sqlx::query(
-            "UPDATE verification_codes SET consumed_at = ? WHERE user_id = ? AND consumed_at IS NULL",
-        )
-        .bind(now)
-        .bind(user.id)
-        .execute(&mut *tx)
-        .await
-        .or_internal(rid)?;
-        store::revoke_others(&mut tx, user.id, now)
-            .await
-            .or_internal(rid)?;
-        clear_lockout(&mut tx, user.id, now)
-            .await
-            .or_internal(rid)?;
-        let queued = self
-            .notify(&mut tx, &user, &policy, false)
-            .await
-            .or_internal(rid)?;
-        tx.commit().await.or_internal(rid)?;
-        tracing::info!(request_id = rid, user_id = user.id, "password reset");
-        let ending = Ending {
-            user_id: user.id,
-            kind: AuditKind::PasswordReset,
-            queued,
-            unlocked: false,
-            expires_at: wizard.expires_at,
-            contact_admin: policy.contact_admin,
-        };
-        Ok(self.done(meta, ending).await)
     }
 
     async fn unlock(&self, meta: &RequestMeta) -> Result<(WizardView, SetCookie), AppError> {
-        let rid = meta.request_id.as_str();
         let (wizard, user, policy) = self.proven(meta).await?;
         if !policy.unlock_allowed || user.status != "locked" {
             return Err(AppError::MethodUnavailable);
         }
-        let now = self.clock.now();
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .or_internal(rid)?;
-        if !store::finish(&mut tx, &wizard.id_hash, "unlocked", now)
-            .await
-            .or_internal(rid)?
-        {
-            return Err(AppError::WizardExpired);
-        }
-        clear_lockout(&mut tx, user.id, now)
-            .await
-            .or_internal(rid)?;
-        let queued = self
-            .notify(&mut tx, &user, &policy, true)
-            .await
-            .or_internal(rid)?;
-        tx.commit().await.or_internal(rid)?;
-        tracing::info!(request_id = rid, user_id = user.id, "account unlocked");
-        let ending = Ending {
-            user_id: user.id,
-            kind: AuditKind::AccountUnlocked,
-            queued,
-            unlocked: true,
-            expires_at: wizard.expires_at,
-            contact_admin: policy.contact_admin,
-        };
-        Ok(self.done(meta, ending).await)
+        self.conclude(meta, &wizard, &user, policy, None).await
     }
 
     async fn cancel(&self, meta: &RequestMeta) -> Result<SetCookie, AppError> {
