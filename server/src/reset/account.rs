@@ -104,8 +104,9 @@ fn split(row: Row) -> (Option<UserRecord>, Facts) {
     (user, facts)
 }
 
-/// The account a typed username or email address names, with its facts. An email address
-/// finds an account only when exactly one has it.
+/// The account a typed username or email address names, with its facts: the username
+/// first, then the profile address, then a registered (proven) address. An address finds
+/// an account only when exactly one has it.
 pub async fn find(
     pool: &SqlitePool,
     canonical_name: &str,
@@ -113,9 +114,11 @@ pub async fn find(
 ) -> Result<(Option<UserRecord>, Facts), sqlx::Error> {
     let row: Row = sqlx::query_as(account_row!(
         "COALESCE(
+            (SELECT id FROM users WHERE username_canonical = ?3),
             (SELECT CASE WHEN COUNT(*) = 1 THEN MAX(id) END FROM users
                WHERE ?1 AND email = ?2 COLLATE NOCASE),
-            (SELECT id FROM users WHERE username_canonical = ?3))"
+            (SELECT CASE WHEN COUNT(*) = 1 THEN MAX(user_id) END FROM auth_methods
+               WHERE ?1 AND kind = 'email' AND value = ?2 COLLATE NOCASE))"
     ))
     .bind(typed.contains('@'))
     .bind(typed)

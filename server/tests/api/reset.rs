@@ -792,3 +792,58 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_registered_address_finds_the_account_and_scope_by_group_decides_who_may_reset() {
+    let app = reset_app().await;
+    let admin_cookie = {
+        app.add_user("chief", &[Role::GlobalAdmin]).await;
+        app.session("chief").await
+    };
+    let inside = app.add_user("ines", &[]).await;
+    register_email(&app, inside, "ines.private@example.net").await;
+    let outside = app.add_user("otto", &[]).await;
+    register_email(&app, outside, "otto@example.org").await;
+    let mut conn = app.state.pool.acquire().await.unwrap();
+    let group = server::accounts::store::ensure_group(&mut conn, "Pilots", 0)
+        .await
+        .unwrap();
+    server::accounts::store::add_member(&mut conn, group, inside)
+        .await
+        .unwrap();
+    drop(conn);
+
+    let mut policy = app
+        .call("reset_policy", json!({}), Some(&admin_cookie))
+        .await
+        .body;
+    policy["scope"] = json!({ "Groups": ["pilots"] });
+    let saved = app
+        .call(
+            "update_reset_policy",
+            json!({ "policy": policy }),
+            Some(&admin_cookie),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+
+    // Typed by the address she proved, not her username.
+    let (_, cookie) = begin(&app, "Ines.Private@example.net").await;
+    let reply = pass_email_gate(&app, &cookie.unwrap(), "ines.private@example.net").await;
+    assert_eq!(step_name(&reply), "NewPassword", "{}", reply.text);
+
+    // Otto is outside the group: a decoy, and no code is sent to him.
+    let before = outbox_count(&app).await;
+    let (reply, cookie) = begin(&app, "otto").await;
+    assert_eq!(reply.status, 200);
+    choose(&app, &cookie.unwrap(), "email").await;
+    assert_eq!(outbox_count(&app).await, before);
+    let reason: String = sqlx::query_scalar(
+        "SELECT detail FROM audit_events WHERE event = 'reset_started' AND account_id = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(outside)
+    .fetch_one(&app.state.pool)
+    .await
+    .unwrap();
+    assert_eq!(reason, "out_of_scope");
+}
