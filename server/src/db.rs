@@ -11,7 +11,10 @@ use std::time::Duration;
 /// One writer at a time, queued in the process rather than in SQLite. SQLite lets one
 /// connection write at a time; a second one waits in its busy handler, which sleeps in
 /// steps of milliseconds. The hot paths (the wizard's first step and the audit writer)
-/// take this gate around their writes instead, so they queue for microseconds.
+/// take this gate around their writes instead, so they queue for microseconds. Take a
+/// pooled connection before the gate, never after: the gate is then held only while a
+/// statement runs, and no holder waits for a connection someone else holds while waiting
+/// for the gate.
 #[derive(Clone, Default)]
 pub struct WriteGate(std::sync::Arc<tokio::sync::Mutex<()>>);
 

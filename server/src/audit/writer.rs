@@ -181,9 +181,13 @@ impl Writer {
                 .push_bind(row.prev_hash.as_str())
                 .push_bind(row.hash.as_str());
         });
+        // The connection before the gate: whoever holds the gate must never wait for a
+        // pooled connection, or callers holding connections while they wait for the gate
+        // would starve it.
+        let mut conn = self.pool.acquire().await?;
         let gate = self.gate.clone();
         let _turn = gate.enter().await;
-        insert.build().execute(&self.pool).await?;
+        insert.build().execute(&mut *conn).await?;
         self.head = Some(prev);
         Ok(())
     }

@@ -854,10 +854,10 @@ impl SqlReset {
             }
             // Otherwise one statement, which only inserts under the daily cap.
             _ => {
-                // The gate first: waiting for it while holding a connection could starve
-                // the audit writer, which holds the gate while it waits for one.
-                let _turn = self.write_gate.enter().await;
+                // Connection first, then the gate (as every gated writer does), so the gate
+                // is held only while the statement runs.
                 let mut conn = self.pool.acquire().await.or_internal(rid)?;
+                let _turn = self.write_gate.enter().await;
                 store::insert_capped(&mut conn, &new, cap, now - DAY)
                     .await
                     .or_internal(rid)?
