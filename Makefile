@@ -23,6 +23,8 @@ build:
 
 unit:
 	cargo test --workspace --locked
+	# The browser-only code (router, pages) compiles with csr; its tests run on the host.
+	cargo test -p app --features csr --lib --locked
 
 lint:
 	cargo fmt --all -- --check

@@ -2,12 +2,10 @@
 
 use crate::api::client::call;
 use crate::api::SignOut;
-use crate::components::Tr;
+use crate::components::{use_navigate, Tr, A};
 use crate::i18n::{k, Locale};
 use crate::state::{use_i18n, use_session};
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -23,7 +21,7 @@ pub fn Header() -> impl IntoView {
             let _ = call(SignOut {}).await;
             session.me.set(None);
             signing_out.set(false);
-            navigate("/", Default::default());
+            navigate("/");
         });
     };
     let on_language = move |ev| {

@@ -4,10 +4,12 @@ mod alert;
 mod field;
 mod form;
 mod header;
+mod router;
 mod text;
 
 pub use alert::{error_text, local_time, problem_text, ErrorAlert, Notice};
 pub use field::{SubmitButton, TextField};
 pub use form::form_action;
 pub use header::Header;
+pub use router::{provide_router, use_location, use_navigate, A};
 pub use text::Tr;

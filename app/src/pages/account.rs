@@ -1,11 +1,10 @@
 //! `/account`: the signed-in user's profile.
 
 use super::{Loading, PageTitle};
-use crate::components::Tr;
+use crate::components::{Tr, A};
 use crate::i18n::{k, Key};
 use crate::state::{use_i18n, use_session};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {

@@ -3,11 +3,10 @@
 use super::{Loading, PageTitle};
 use crate::api::client::call;
 use crate::api::{ListUsers, UserPage};
-use crate::components::{form_action, ErrorAlert, Tr};
+use crate::components::{form_action, ErrorAlert, Tr, A};
 use crate::i18n::{fill, k};
 use crate::state::{use_i18n, use_session};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {

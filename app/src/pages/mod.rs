@@ -9,13 +9,10 @@ mod reset;
 mod security_info;
 mod sign_in;
 
-use crate::components::{Header, Tr};
+use crate::components::{provide_router, use_location, use_navigate, Header, Tr};
 use crate::i18n::k;
 use crate::state::{use_i18n, I18n, Session};
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::path;
 
 const SECURITY_INFO: &str = "/account/security-info";
 
@@ -28,23 +25,57 @@ fn needs_session(path: &str) -> bool {
 pub fn App() -> impl IntoView {
     I18n::provide();
     Session::provide();
+    let location = provide_router();
+    // Rebuilt when the page changes, not for every change of the address.
+    let page = Memo::new(move |_| location.with_path(Page::of));
+    let content = move || match page.get() {
+        Page::SignIn => view! { <sign_in::SignInPage/> }.into_any(),
+        Page::Reset => view! { <reset::ResetPage/> }.into_any(),
+        Page::Account => view! { <account::AccountPage/> }.into_any(),
+        Page::ChangePassword => view! { <change_password::ChangePasswordPage/> }.into_any(),
+        Page::SecurityInfo => view! { <security_info::SecurityInfoPage/> }.into_any(),
+        Page::Admin => view! { <admin::AdminPage/> }.into_any(),
+        Page::Outbox => view! { <outbox::OutboxPage/> }.into_any(),
+        Page::NotFound => view! { <not_found::NotFound/> }.into_any(),
+    };
     view! {
-        <Router>
-            <a class="skip-link" href="#main" on:click=skip_to_main><Tr key=k::SKIP_TO_CONTENT/></a>
-            <Header/>
-            <Guard/>
-            <main id="main" tabindex="-1">
-                <Routes fallback=not_found::NotFound>
-                    <Route path=path!("/") view=sign_in::SignInPage/>
-                    <Route path=path!("/reset") view=reset::ResetPage/>
-                    <Route path=path!("/account") view=account::AccountPage/>
-                    <Route path=path!("/account/password") view=change_password::ChangePasswordPage/>
-                    <Route path=path!("/account/security-info") view=security_info::SecurityInfoPage/>
-                    <Route path=path!("/admin") view=admin::AdminPage/>
-                    <Route path=path!("/admin/outbox") view=outbox::OutboxPage/>
-                </Routes>
-            </main>
-        </Router>
+        <a class="skip-link" href="#main" on:click=skip_to_main><Tr key=k::SKIP_TO_CONTENT/></a>
+        <Header/>
+        <Guard/>
+        <main id="main" tabindex="-1">{content}</main>
+    }
+}
+
+/// The app's pages.
+#[derive(Clone, Copy, PartialEq)]
+enum Page {
+    SignIn,
+    Reset,
+    Account,
+    ChangePassword,
+    SecurityInfo,
+    Admin,
+    Outbox,
+    NotFound,
+}
+
+impl Page {
+    /// The page at `path`; one trailing slash is ignored, as leptos_router did.
+    fn of(path: &str) -> Self {
+        let path = match path.strip_suffix('/') {
+            Some(trimmed) if !trimmed.is_empty() => trimmed,
+            _ => path,
+        };
+        match path {
+            "/" => Page::SignIn,
+            "/reset" => Page::Reset,
+            "/account" => Page::Account,
+            "/account/password" => Page::ChangePassword,
+            SECURITY_INFO => Page::SecurityInfo,
+            "/admin" => Page::Admin,
+            "/admin/outbox" => Page::Outbox,
+            _ => Page::NotFound,
+        }
     }
 }
 
@@ -73,18 +104,18 @@ fn Guard() -> impl IntoView {
         if !session.loaded.get() {
             return;
         }
-        let path = location.pathname.get();
+        let path = location.path();
         match session.me.get() {
-            None if needs_session(&path) => navigate("/", Default::default()),
+            None if needs_session(&path) => navigate("/"),
             Some(me) if me.must_change_password && path != "/account/password" => {
-                navigate("/account/password", Default::default())
+                navigate("/account/password")
             }
             Some(me)
                 if !me.must_change_password
                     && me.registration.must_register_now()
                     && path != SECURITY_INFO =>
             {
-                navigate(SECURITY_INFO, Default::default())
+                navigate(SECURITY_INFO)
             }
             _ => {}
         }
@@ -110,5 +141,20 @@ fn Loading() -> impl IntoView {
             <span class="spinner" aria-hidden="true"></span>
             <Tr key=k::LOADING/>
         </p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Page;
+
+    #[test]
+    fn paths_lead_to_their_pages_with_or_without_a_trailing_slash() {
+        assert!(Page::of("/") == Page::SignIn);
+        assert!(Page::of("/account/security-info") == Page::SecurityInfo);
+        assert!(Page::of("/admin/outbox/") == Page::Outbox);
+        assert!(Page::of("/account//") == Page::NotFound);
+        assert!(Page::of("/Account") == Page::NotFound);
+        assert!(Page::of("/reset/x") == Page::NotFound);
     }
 }

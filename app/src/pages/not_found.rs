@@ -1,8 +1,7 @@
 use super::PageTitle;
-use crate::components::Tr;
+use crate::components::{Tr, A};
 use crate::i18n::k;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// The page for any path the app does not know.
 #[component]

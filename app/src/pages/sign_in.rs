@@ -3,12 +3,13 @@
 use super::PageTitle;
 use crate::api::client::call;
 use crate::api::SignIn;
-use crate::components::{form_action, problem_text, ErrorAlert, SubmitButton, TextField, Tr};
+use crate::components::{
+    form_action, problem_text, use_navigate, ErrorAlert, SubmitButton, TextField, Tr,
+};
 use crate::domain::{FieldProblem, Username};
 use crate::i18n::k;
 use crate::state::{use_i18n, use_session};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -33,7 +34,7 @@ pub fn SignInPage() -> impl IntoView {
             } else {
                 "/account"
             };
-            navigate(to, Default::default());
+            navigate(to);
         }
     });
     action.on_result(move |result| {

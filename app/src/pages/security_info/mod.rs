@@ -12,13 +12,13 @@ use crate::api::{
     Reauthenticate, RemoveMethod, SecurityInfo,
 };
 use crate::components::{
-    error_text, form_action, local_time, ErrorAlert, Notice, SubmitButton, TextField, Tr,
+    error_text, form_action, local_time, use_navigate, ErrorAlert, Notice, SubmitButton, TextField,
+    Tr,
 };
 use crate::domain::{AppError, MethodKind, RegistrationDue};
 use crate::i18n::{fill, k, Key};
 use crate::state::{use_i18n, use_session, I18n, Session};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 /// What every method panel on the page shares.
 #[derive(Clone, Copy)]
@@ -131,7 +131,7 @@ fn Enforcement() -> impl IntoView {
                     me.registration.postponed = true;
                 }
             });
-            navigate("/account", Default::default());
+            navigate("/account");
         }
     });
     reconfirm.on_result(move |result| {
