@@ -100,7 +100,7 @@ impl AppState {
             ),
             profiles: crate::reset::decoy::Profiles::new(&config.public_origin),
             cached_policy: Default::default(),
-            write_gate: write_gate.clone(),
+            starts: crate::reset::starts::Starts::new(pool.clone(), write_gate.clone()),
             answer_floor: config.reset.answer_floor,
         });
         Self {

@@ -6,6 +6,7 @@ pub mod account;
 pub mod decoy;
 pub mod messages;
 pub mod service;
+pub mod starts;
 pub mod store;
 
 pub use service::SqlReset;

@@ -57,7 +57,7 @@ pub struct SqlReset {
     pub throttle: Throttle,
     pub profiles: Profiles,
     pub cached_policy: std::sync::RwLock<Option<ResetPolicy>>,
-    pub write_gate: crate::db::WriteGate,
+    pub starts: super::starts::Starts,
     /// The first step answers no sooner than this after it began, so the little extra
     /// work a real account costs cannot be told apart by timing.
     pub answer_floor: std::time::Duration,
@@ -852,16 +852,13 @@ impl SqlReset {
                 }
                 started
             }
-            // Otherwise one statement, which only inserts under the daily cap.
-            _ => {
-                // Connection first, then the gate (as every gated writer does), so the gate
-                // is held only while the statement runs.
-                let mut conn = self.pool.acquire().await.or_internal(rid)?;
-                let _turn = self.write_gate.enter().await;
-                store::insert_capped(&mut conn, &new, cap, now - DAY)
-                    .await
-                    .or_internal(rid)?
-            }
+            // Otherwise one row of a group-committed statement, which inserts only under
+            // the daily cap.
+            _ => self
+                .starts
+                .start(&new, cap, now - DAY)
+                .await
+                .or_internal(rid)?,
         };
         if !started {
             let mut conn = self.pool.acquire().await.or_internal(rid)?;
