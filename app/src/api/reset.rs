@@ -16,6 +16,9 @@ use server_fn::codec::Json;
 pub struct PowChallenge {
     pub challenge: String,
     pub difficulty: u8,
+    /// The admin's "contact your administrator" text, so the first step can show it too.
+    #[serde(default)]
+    pub contact_admin: String,
 }
 
 /// A method the user may pick at a gate, by its masked hint.

@@ -100,6 +100,7 @@ impl Captcha {
         PowChallenge {
             challenge: Signed::encode(&claims, &mac),
             difficulty,
+            contact_admin: String::new(),
         }
     }
 

@@ -1010,7 +1010,10 @@ impl Logged for AppError {
 impl ResetService for SqlReset {
     async fn challenge(&self, meta: &RequestMeta) -> Result<PowChallenge, AppError> {
         let policy = self.policy(&meta.request_id).await?;
-        Ok(self.captcha.issue(policy.captcha_difficulty))
+        Ok(PowChallenge {
+            contact_admin: policy.contact_admin,
+            ..self.captcha.issue(policy.captcha_difficulty)
+        })
     }
 
     async fn begin(

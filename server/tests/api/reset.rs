@@ -847,3 +847,62 @@ async fn a_registered_address_finds_the_account_and_scope_by_group_decides_who_m
     .unwrap();
     assert_eq!(reason, "out_of_scope");
 }
+
+#[tokio::test]
+async fn the_admins_contact_text_comes_with_the_first_challenge_and_every_step() {
+    let app = reset_app().await;
+    app.add_user("head", &[Role::GlobalAdmin]).await;
+    let cookie = app.session("head").await;
+    let mut policy = app
+        .call("reset_policy", json!({}), Some(&cookie))
+        .await
+        .body;
+    policy["contact_admin"] = json!("Call the service desk on 1234.");
+    let saved = app
+        .call(
+            "update_reset_policy",
+            json!({ "policy": policy }),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    let challenge = app.call("reset_challenge", json!({}), None).await;
+    assert_eq!(
+        challenge.body["contact_admin"],
+        "Call the service desk on 1234."
+    );
+    let (reply, _) = begin(&app, "someone").await;
+    assert_eq!(
+        reply.body["contact_admin"],
+        "Call the service desk on 1234."
+    );
+    // A policy that breaks its own rules is refused and changes nothing.
+    let mut bad = app
+        .call("reset_policy", json!({}), Some(&cookie))
+        .await
+        .body;
+    bad["methods_required"] = json!(2);
+    bad["methods"] = json!(["email"]);
+    let refused = app
+        .call(
+            "update_reset_policy",
+            json!({ "policy": bad }),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    let now = app
+        .call("reset_policy", json!({}), Some(&cookie))
+        .await
+        .body;
+    assert_eq!(now["methods_required"], 1);
+    // Only global admins may read or change it.
+    app.add_user("plain", &[]).await;
+    let plain = app.session("plain").await;
+    assert_eq!(
+        app.call("reset_policy", json!({}), Some(&plain))
+            .await
+            .status,
+        403
+    );
+}

@@ -31,6 +31,7 @@ struct Form<B> {
     failed: RwSignal<Option<AppError>>,
     /// Counts solver runs, so a superseded or unmounted run stops.
     run: StoredValue<u32>,
+    wizard: Wizard,
     begin: B,
 }
 
@@ -64,7 +65,10 @@ impl<B: Fn(String, u64) + Copy + 'static> Form<B> {
         self.failed.set(None);
         self.percent.set(0);
         let challenge = match call(ResetChallenge {}).await {
-            Ok(challenge) => challenge,
+            Ok(challenge) => {
+                self.wizard.set_help(challenge.contact_admin.clone());
+                challenge
+            }
             Err(error) => {
                 if self.is_current(run) {
                     self.waiting.set(false);
@@ -122,6 +126,7 @@ pub fn Identify() -> impl IntoView {
         waiting: RwSignal::new(false),
         failed: RwSignal::new(None),
         run: StoredValue::new(0),
+        wizard,
         begin: move |challenge, nonce| {
             let user = user.get_untracked().trim().to_owned();
             begin.dispatch((user, challenge, nonce, wizard.language()));

@@ -108,6 +108,11 @@ impl Wizard {
         self.view.set(Some(view));
     }
 
+    /// The help text, before any wizard exists (it comes with the CAPTCHA challenge).
+    pub fn set_help(self, text: String) {
+        self.help.set(text);
+    }
+
     /// Back to the first step; `ended` says why, when the user did not ask for it.
     pub fn restart(self, ended: Option<Key>) {
         self.ended.set(ended);
