@@ -130,6 +130,12 @@ impl AuditEvent {
         self
     }
 
+    /// The account, when the event concerns one (a decoy wizard has none).
+    pub fn account_if(mut self, account_id: Option<i64>) -> Self {
+        self.account_id = account_id;
+        self
+    }
+
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = detail.into();
         self

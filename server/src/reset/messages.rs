@@ -1,12 +1,35 @@
 //! The words of the reset wizard's messages, in the recipient's language. Nothing a visitor
 //! typed goes into a message; the admin's contact text is escaped for HTML.
 
+use crate::delivery::{Channel, Message};
 use crate::security_info::messages::Language;
 
 pub struct Mail {
     pub subject: String,
     pub text: String,
     pub html: String,
+}
+
+impl Mail {
+    /// The message that carries this mail to `recipient`; by SMS only the text goes.
+    pub fn message(
+        self,
+        channel: Channel,
+        user_id: i64,
+        recipient: String,
+        language: Language,
+    ) -> Message {
+        Message {
+            channel,
+            user_id: Some(user_id),
+            recipient,
+            subject: self.subject,
+            text: self.text,
+            html: (channel == Channel::Email).then_some(self.html),
+            language: language.tag().into(),
+            expires_at: None,
+        }
+    }
 }
 
 fn escape(text: &str) -> String {

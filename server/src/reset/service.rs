@@ -337,21 +337,8 @@ impl SqlReset {
         if !self.delivery.accepts(channel) {
             return Ok(false);
         }
-        let mail = messages::cannot_reset_email(language, &policy.contact_admin);
-        let (text, html) = match channel {
-            Channel::Email => (mail.text, Some(mail.html)),
-            Channel::Sms => (mail.text, None),
-        };
-        let message = Message {
-            channel,
-            user_id: Some(user.id),
-            recipient,
-            subject: mail.subject,
-            text,
-            html,
-            language: language.tag().into(),
-            expires_at: None,
-        };
+        let message = messages::cannot_reset_email(language, &policy.contact_admin)
+            .message(channel, user.id, recipient, language);
         self.delivery
             .enqueue(conn, &message)
             .await
@@ -432,21 +419,17 @@ impl SqlReset {
         method: MethodKind,
     ) -> AppError {
         let rid = meta.request_id.as_str();
-        let failures = match store::fail(&self.pool, &wizard.id_hash).await {
+        let failures = match store::fail(&self.pool, &wizard.id_hash)
+            .await
+            .or_internal(rid)
+        {
             Ok((_, failures)) => failures,
-            Err(error) => {
-                return AppError::Internal {
-                    request_id: rid.to_owned(),
-                }
-                .logged(error)
-            }
+            Err(error) => return error,
         };
-        let mut event = self
+        let event = self
             .event(meta, AuditKind::GateFailed, Outcome::Failure)
+            .account_if(wizard.user_id)
             .detail(method.as_str());
-        if let Some(id) = wizard.user_id {
-            event = event.account(id);
-        }
         self.record(meta, event).await;
         let left = i64::from(policy.max_gate_failures) - failures;
         if left > 0 {
@@ -457,12 +440,10 @@ impl SqlReset {
         if let Ok(mut conn) = self.pool.acquire().await {
             let _ = store::finish(&mut conn, &wizard.id_hash, "failed", self.clock.now()).await;
         }
-        let mut event = self
+        let event = self
             .event(meta, AuditKind::Blocked, Outcome::Denied)
+            .account_if(wizard.user_id)
             .detail("too many wrong answers");
-        if let Some(id) = wizard.user_id {
-            event = event.account(id);
-        }
         self.record(meta, event).await;
         AppError::TooManyWrongAnswers
     }
@@ -634,10 +615,10 @@ impl SqlReset {
     async fn proven(
         &self,
         meta: &RequestMeta,
-    ) -> Result<(Wizard, UserRecord, ResetPolicy), AppError> {
+    ) -> Result<(Wizard, Box<Account>, ResetPolicy), AppError> {
         let (wizard, subject, policy) = self.current(meta).await?;
         match subject {
-            Subject::Real(real) if wizard.all_gates_passed() => Ok((wizard, real.user, policy)),
+            Subject::Real(real) if wizard.all_gates_passed() => Ok((wizard, real, policy)),
             _ => Err(AppError::WizardExpired),
         }
     }
@@ -647,30 +628,21 @@ impl SqlReset {
     async fn notify(
         &self,
         conn: &mut sqlx::SqliteConnection,
-        user: &UserRecord,
+        real: &Account,
         policy: &ResetPolicy,
         unlocked: bool,
     ) -> Result<u32, sqlx::Error> {
+        let (user, facts) = (&real.user, &real.facts);
         let mut queued = 0;
         let language = Language::parse(&user.language);
-        let (_, facts) = account::load(&self.pool, user.id).await?;
         let address = facts
             .value(MethodKind::Email)
             .map(str::to_owned)
             .or_else(|| user.email.clone().filter(|e| !e.is_empty()));
         if policy.notify_user && self.delivery.accepts(Channel::Email) {
             if let Some(address) = address {
-                let mail = messages::changed_email(language, unlocked, &policy.contact_admin);
-                let message = Message {
-                    channel: Channel::Email,
-                    user_id: Some(user.id),
-                    recipient: address,
-                    subject: mail.subject,
-                    text: mail.text,
-                    html: Some(mail.html),
-                    language: language.tag().into(),
-                    expires_at: None,
-                };
+                let message = messages::changed_email(language, unlocked, &policy.contact_admin)
+                    .message(Channel::Email, user.id, address, language);
                 self.delivery
                     .enqueue(conn, &message)
                     .await
@@ -694,17 +666,12 @@ impl SqlReset {
                     continue;
                 };
                 let language = Language::parse(&language);
-                let mail = messages::admin_reset_email(language, &user.username);
-                let message = Message {
-                    channel: Channel::Email,
-                    user_id: Some(id),
+                let message = messages::admin_reset_email(language, &user.username).message(
+                    Channel::Email,
+                    id,
                     recipient,
-                    subject: mail.subject,
-                    text: mail.text,
-                    html: Some(mail.html),
-                    language: language.tag().into(),
-                    expires_at: None,
-                };
+                    language,
+                );
                 self.delivery
                     .enqueue(conn, &message)
                     .await
@@ -824,71 +791,51 @@ impl SqlReset {
             expires_at,
         };
         let cap = i64::from(policy.max_resets_per_day);
-        let mut explained = false;
-        let started = match (&decision, &account) {
-            // An account in scope with too few methods hears why, once a day: a
-            // transaction, as the message goes with the wizard.
-            (Err(DecoyReason::TooFewMethods), Some(user)) => {
-                let mut tx = self
-                    .pool
-                    .begin_with("BEGIN IMMEDIATE")
-                    .await
-                    .or_internal(rid)?;
-                let (before, _) = store::started_since(&mut tx, &name_key, now - DAY)
-                    .await
-                    .or_internal(rid)?;
-                let started = before < cap;
-                if started {
-                    if before == 0 {
-                        explained = self
-                            .explain_no_methods(&mut tx, user, &facts, &policy)
-                            .await
-                            .or_internal(rid)?;
-                    }
-                    store::insert_capped(&mut tx, &new, cap, now - DAY)
-                        .await
-                        .or_internal(rid)?;
-                    tx.commit().await.or_internal(rid)?;
-                }
-                started
-            }
-            // Otherwise one row of a group-committed statement, which inserts only under
-            // the daily cap.
-            _ => self
-                .starts
-                .start(&new, cap, now - DAY)
-                .await
-                .or_internal(rid)?,
-        };
+        // One row of a group-committed statement, which inserts only under the daily cap.
+        let started = self
+            .starts
+            .start(&new, cap, now - DAY)
+            .await
+            .or_internal(rid)?;
         if !started {
             let mut conn = self.pool.acquire().await.or_internal(rid)?;
             let (_, oldest) = store::started_since(&mut conn, &name_key, now - DAY)
                 .await
                 .or_internal(rid)?;
-            let mut event = self
+            let event = self
                 .event(meta, AuditKind::Blocked, Outcome::Denied)
+                .account_if(account.as_ref().map(|u| u.id))
                 .detail("too many resets in 24 hours");
-            if let Some(user) = &account {
-                event = event.account(user.id);
-            }
             self.record(meta, event).await;
             let retry = oldest.unwrap_or(now) + DAY - now;
             return Err(AppError::ResetBlocked {
                 retry_after_secs: u64::try_from(retry.max(1)).unwrap_or(1),
             });
         }
-        if explained {
-            self.delivery.wake();
+        // An account in scope with too few methods hears why, with its first wizard of
+        // the day.
+        if let (Err(DecoyReason::TooFewMethods), Some(user)) = (&decision, &account) {
+            let mut conn = self.pool.acquire().await.or_internal(rid)?;
+            let (today, _) = store::started_since(&mut conn, &name_key, now - DAY)
+                .await
+                .or_internal(rid)?;
+            if today == 1
+                && self
+                    .explain_no_methods(&mut conn, user, &facts, &policy)
+                    .await
+                    .or_internal(rid)?
+            {
+                self.delivery.wake();
+            }
         }
 
-        let mut event = self.event(meta, AuditKind::ResetStarted, Outcome::Success);
-        if let Some(user) = &account {
-            event = event.account(user.id);
-        }
-        event = event.detail(match &decision {
-            Ok(_) => "eligible",
-            Err(reason) => reason.as_str(),
-        });
+        let event = self
+            .event(meta, AuditKind::ResetStarted, Outcome::Success)
+            .account_if(account.as_ref().map(|u| u.id))
+            .detail(match &decision {
+                Ok(_) => "eligible",
+                Err(reason) => reason.as_str(),
+            });
         self.record(meta, event).await;
 
         let wizard = new.as_wizard();
@@ -910,11 +857,12 @@ impl SqlReset {
         &self,
         meta: &RequestMeta,
         wizard: &Wizard,
-        user: &UserRecord,
+        real: &Account,
         policy: ResetPolicy,
         new_password: Option<(&str, &str)>,
     ) -> Result<(WizardView, SetCookie), AppError> {
         let rid = meta.request_id.as_str();
+        let user = &real.user;
         let now = self.clock.now();
         let unlocked = new_password.is_none();
         let mut tx = self
@@ -961,7 +909,7 @@ impl SqlReset {
             .await
             .or_internal(rid)?;
         let queued = self
-            .notify(&mut tx, user, &policy, unlocked)
+            .notify(&mut tx, real, &policy, unlocked)
             .await
             .or_internal(rid)?;
         tx.commit().await.or_internal(rid)?;
@@ -992,17 +940,6 @@ fn storage(error: crate::delivery::EnqueueError) -> sqlx::Error {
     match error {
         crate::delivery::EnqueueError::Database(e) => e,
         other => sqlx::Error::Protocol(other.to_string()),
-    }
-}
-
-trait Logged {
-    fn logged(self, error: sqlx::Error) -> Self;
-}
-
-impl Logged for AppError {
-    fn logged(self, error: sqlx::Error) -> Self {
-        tracing::error!(%error, "reset wizard storage error");
-        self
     }
 }
 
@@ -1095,26 +1032,28 @@ impl ResetService for SqlReset {
                 });
             }
             MethodKind::Questions => {
-                let key = match &subject {
-                    Subject::Real(_) => key_bytes(&wizard.id_hash),
-                    Subject::Decoy => key_bytes(&wizard.name_key),
+                // A real account is asked among its own answers, a decoy among the bank's.
+                let (key, answered): (_, Vec<i64>) = match (&subject, wizard.user_id) {
+                    (Subject::Real(_), Some(user_id)) => (
+                        key_bytes(&wizard.id_hash),
+                        sqlx::query_scalar(
+                            "SELECT question_id FROM security_answers WHERE user_id = ? ORDER BY question_id",
+                        )
+                        .bind(user_id)
+                        .fetch_all(&mut *tx)
+                        .await
+                        .or_internal(rid)?,
+                    ),
+                    _ => (
+                        key_bytes(&wizard.name_key),
+                        sqlx::query_scalar(
+                            "SELECT id FROM security_questions WHERE active ORDER BY id",
+                        )
+                        .fetch_all(&mut *tx)
+                        .await
+                        .or_internal(rid)?,
+                    ),
                 };
-                let user_id = wizard.user_id.unwrap_or(NO_ACCOUNT);
-                let mut answered: Vec<i64> = sqlx::query_scalar(
-                    "SELECT question_id FROM security_answers WHERE user_id = ? ORDER BY question_id",
-                )
-                .bind(user_id)
-                .fetch_all(&mut *tx)
-                .await
-                .or_internal(rid)?;
-                if wizard.user_id.is_none() {
-                    answered = sqlx::query_scalar(
-                        "SELECT id FROM security_questions WHERE active ORDER BY id",
-                    )
-                    .fetch_all(&mut *tx)
-                    .await
-                    .or_internal(rid)?;
-                }
                 // Picked by the wizard's id: going back and choosing again asks the same.
                 let picked = decoy::questions(&key, &answered, policy.questions_to_reset);
                 question_ids = picked
@@ -1136,12 +1075,10 @@ impl ResetService for SqlReset {
         if code_expires_at.is_some() {
             self.delivery.wake();
         }
-        let mut event = self
+        let event = self
             .event(meta, AuditKind::MethodChosen, Outcome::Success)
+            .account_if(wizard.user_id)
             .detail(method.as_str());
-        if let Some(id) = wizard.user_id {
-            event = event.account(id);
-        }
         self.record(meta, event.clone()).await;
         if code_expires_at.is_some() {
             let mut sent = event;
@@ -1185,12 +1122,10 @@ impl ResetService for SqlReset {
             return self.reread(meta).await;
         }
         drop(conn);
-        let mut event = self
+        let event = self
             .event(meta, AuditKind::GatePassed, Outcome::Success)
+            .account_if(wizard.user_id)
             .detail(method.as_str());
-        if let Some(id) = wizard.user_id {
-            event = event.account(id);
-        }
         self.record(meta, event).await;
         // The row as just written, without reading it back.
         let mut subject = subject;
@@ -1219,9 +1154,9 @@ impl ResetService for SqlReset {
         meta: &RequestMeta,
         password: String,
     ) -> Result<PasswordVerdict, AppError> {
-        let (_, user, _) = self.proven(meta).await?;
+        let (_, real, _) = self.proven(meta).await?;
         self.password_policy
-            .evaluate(&user, &password, &password)
+            .evaluate(&real.user, &password, &password)
             .await
             .or_internal(&meta.request_id)
     }
@@ -1233,10 +1168,10 @@ impl ResetService for SqlReset {
         confirmation: String,
     ) -> Result<(WizardView, SetCookie), AppError> {
         let rid = meta.request_id.as_str();
-        let (wizard, user, policy) = self.proven(meta).await?;
+        let (wizard, real, policy) = self.proven(meta).await?;
         let verdict = self
             .password_policy
-            .evaluate(&user, &password, &confirmation)
+            .evaluate(&real.user, &password, &confirmation)
             .await
             .or_internal(rid)?;
         if let Some(problem) = verdict.problems.first() {
@@ -1247,16 +1182,16 @@ impl ResetService for SqlReset {
         }
         // The one expensive step, outside the transaction.
         let phc = self.hasher.hash(&password).await.or_internal(rid)?;
-        self.conclude(meta, &wizard, &user, policy, Some((&password, &phc)))
+        self.conclude(meta, &wizard, &real, policy, Some((&password, &phc)))
             .await
     }
 
     async fn unlock(&self, meta: &RequestMeta) -> Result<(WizardView, SetCookie), AppError> {
-        let (wizard, user, policy) = self.proven(meta).await?;
-        if !policy.unlock_allowed || user.status != "locked" {
+        let (wizard, real, policy) = self.proven(meta).await?;
+        if !policy.unlock_allowed || real.user.status != "locked" {
             return Err(AppError::MethodUnavailable);
         }
-        self.conclude(meta, &wizard, &user, policy, None).await
+        self.conclude(meta, &wizard, &real, policy, None).await
     }
 
     async fn cancel(&self, meta: &RequestMeta) -> Result<SetCookie, AppError> {

@@ -7,8 +7,8 @@
 //!
 //! The daily cap per name is part of that statement: a row goes in only while fewer than
 //! `cap` wizards were started for its name since `since`, counting the rows ahead of it in
-//! the same batch. The writer is the only inserter of wizards outside the rare
-//! explanation path, so the count cannot be raced.
+//! the same batch. The writer is the only inserter of wizards, so the count cannot be
+//! raced.
 
 use super::store::NewWizard;
 use crate::db::WriteGate;

@@ -88,35 +88,6 @@ impl NewWizard<'_> {
     }
 }
 
-/// Inserts the wizard unless `cap` wizards were started for its name since `since`, in
-/// one statement (so the count and the insert cannot be split by another request).
-/// Returns whether it was inserted.
-pub async fn insert_capped(
-    conn: &mut SqliteConnection,
-    new: &NewWizard<'_>,
-    cap: i64,
-    since: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "INSERT INTO reset_wizards (id_hash, user_id, name_key, decoy_initial, gates_required, language, created_at, expires_at)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
-         WHERE (SELECT COUNT(*) FROM reset_wizards WHERE name_key = ?3 AND created_at > ?9) < ?10",
-    )
-    .bind(new.id_hash)
-    .bind(new.user_id)
-    .bind(new.name_key)
-    .bind(new.decoy_initial)
-    .bind(i64::from(new.gates_required))
-    .bind(new.language)
-    .bind(new.now)
-    .bind(new.expires_at)
-    .bind(since)
-    .bind(cap)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
 pub async fn find(pool: &SqlitePool, id_hash: &str) -> Result<Option<Wizard>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id_hash, user_id, name_key, decoy_initial, gates_required, gates_passed, method, question_ids,
