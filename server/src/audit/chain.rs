@@ -6,6 +6,7 @@
 //! with write access who recomputes every later hash. Anchoring the head elsewhere (or
 //! keying the hash with the server secret) would cover that.
 
+use crate::hex::encode as hex;
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 
@@ -90,16 +91,6 @@ impl AuditRow {
 fn text(hasher: &mut Sha256, bytes: &[u8]) {
     hasher.update((bytes.len() as u64).to_be_bytes());
     hasher.update(bytes);
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        out.push(char::from(DIGITS[usize::from(byte & 0xf)]));
-    }
-    out
 }
 
 /// What `verify_chain` found.

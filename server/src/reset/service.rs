@@ -63,19 +63,10 @@ pub struct SqlReset {
     pub answer_floor: std::time::Duration,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn key_bytes(name_key: &str) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = name_key
-            .get(2 * i..2 * i + 2)
-            .and_then(|h| u8::from_str_radix(h, 16).ok())
-            .unwrap_or(0);
-    }
-    out
+/// The bytes behind a stored hex key (wizard ids and name keys are SHA-256 and HMAC
+/// outputs, so 32 bytes).
+fn key_bytes(key: &str) -> [u8; 32] {
+    crate::hex::decode_array(key).unwrap_or([0; 32])
 }
 
 /// Codes for a reset are bound to the account (their row), the method and the wizard.
@@ -766,7 +757,7 @@ impl SqlReset {
                 .secret
                 .mac("reset-name", &[b"name:", canonical.as_bytes()]),
         };
-        let name_key = hex(&key);
+        let name_key = crate::hex::encode(&key);
         let decision = account::evaluate(&policy, account.as_ref(), &facts);
         let (token, id_hash) = crate::sessions::new_token();
         let expires_at = now + i64::from(policy.wizard_minutes) * 60;

@@ -63,19 +63,7 @@ fn hash_code(salt: &[u8], code: &str) -> [u8; 32] {
     hasher.finalize().into()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| {
-            text.get(i..i + 2)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        })
-        .collect()
-}
+use crate::hex::{decode as unhex, encode as hex};
 
 /// `salt$hash`, both hex.
 fn stored_form(code: &str) -> String {
