@@ -234,7 +234,8 @@ pub fn one_time_password() -> String {
         .collect()
 }
 
-fn normalise(password: &str) -> String {
+/// The form a password is hashed and compared in (NFKC), for every rule that looks at it.
+pub fn normalise(password: &str) -> String {
     password.nfkc().collect()
 }
 

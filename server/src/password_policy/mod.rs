@@ -12,6 +12,7 @@ mod common;
 mod history;
 mod strength;
 
+use crate::passwords::normalise as nfkc;
 use crate::policy::settings;
 pub use api::PasswordPolicyApi;
 
@@ -23,17 +24,12 @@ use app::domain::password_policy::{
 };
 use app::domain::{AppError, FieldProblem};
 use sqlx::{SqliteConnection, SqlitePool};
-use unicode_normalization::UnicodeNormalization;
 
 /// The `policy_settings` row this policy is saved in.
 const NAME: &str = "password";
 
 /// Words no password may contain whatever the admins list: the service's own name.
 const CONTEXT_WORDS: [&str; 1] = ["sspr"];
-
-fn nfkc(text: &str) -> String {
-    text.nfkc().collect()
-}
 
 /// Whether two passwords are the same once normalised, as hashing sees them.
 pub fn same_password(a: &str, b: &str) -> bool {
