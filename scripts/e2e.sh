@@ -5,8 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-server=target/release/sspr
-[ -x "$server" ] && [ -f dist/index.html ] || { echo "run 'make build' first" >&2; exit 2; }
+# E2E_SERVER and E2E_DIST run another build of the server and the app (a developer's own
+# copies while the tree's are being rebuilt); `make test` uses the tree's release builds.
+server=${E2E_SERVER:-target/release/sspr}
+dist=${E2E_DIST:-dist}
+[ -x "$server" ] && [ -f "$dist/index.html" ] || { echo "run 'make build' first" >&2; exit 2; }
 
 work=$(mktemp -d)
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -44,7 +47,7 @@ export SSPR_DATABASE_PATH="$work/sspr.db"
 # Copies of the app and the server as built now: a build in the same tree during the run
 # would otherwise swap the hashed assets under the pages the specs have open, or give the
 # CLI steps below a different binary from the server's.
-cp -R dist "$work/dist"
+cp -R "$dist" "$work/dist"
 cp "$server" "$work/sspr"
 server="$work/sspr"
 export SSPR_STATIC_DIR="$work/dist"

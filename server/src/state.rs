@@ -1,7 +1,7 @@
 //! The one state every part of the server shares.
 
 use crate::accounts::SqlAccounts;
-use crate::admin::AdminOutbox;
+use crate::admin::{Admin, AdminOutbox};
 use crate::audit::Audit;
 use crate::captcha::{Captcha, CHALLENGE_TTL_SECS};
 use crate::clock::SharedClock;
@@ -31,6 +31,7 @@ pub struct AppState {
     pub captcha: Arc<Captcha>,
     pub audit: Arc<Audit>,
     pub password_policy: Arc<PasswordPolicies>,
+    pub admin: Arc<Admin>,
 }
 
 impl AppState {
@@ -103,6 +104,19 @@ impl AppState {
             starts: crate::reset::starts::Starts::new(pool.clone(), write_gate.clone()),
             answer_floor: config.reset.answer_floor,
         });
+        let admin = Arc::new(Admin {
+            config: config.clone(),
+            pool: pool.clone(),
+            clock: clock.clone(),
+            hasher: hasher.clone(),
+            sessions: sessions.clone(),
+            accounts: accounts.clone(),
+            delivery: delivery.clone(),
+            security: security.clone(),
+            reset: reset.clone(),
+            audit: audit.clone(),
+            password_policy: password_policy.clone(),
+        });
         Self {
             config,
             pool,
@@ -117,6 +131,7 @@ impl AppState {
             captcha,
             audit,
             password_policy,
+            admin,
         }
     }
 }

@@ -1,6 +1,9 @@
 //! Server side of the server functions: the service the server provides as context, what
 //! the server knows of the request, and how results become statuses and cookies.
 
+use super::admin::{
+    AuditAdmin, DeliveryAdmin, GroupAdmin, PolicyAdmin, ReportsAdmin, TroubleshootAdmin, UserAdmin,
+};
 use super::{
     AuthenticatorSetup, CodeSent, GateAnswer, Me, OutboxEntry, PowChallenge, Question,
     QuestionAnswer, RegistrationPolicy, SecurityInfo, UserPage, WizardView,
@@ -171,6 +174,13 @@ pub struct ApiContext {
     pub outbox: Arc<dyn OutboxService>,
     pub reset: Arc<dyn ResetService>,
     pub password_policy: Arc<dyn PasswordPolicyService>,
+    pub policy_admin: Arc<dyn PolicyAdmin>,
+    pub user_admin: Arc<dyn UserAdmin>,
+    pub group_admin: Arc<dyn GroupAdmin>,
+    pub audit_admin: Arc<dyn AuditAdmin>,
+    pub reports_admin: Arc<dyn ReportsAdmin>,
+    pub troubleshoot_admin: Arc<dyn TroubleshootAdmin>,
+    pub delivery_admin: Arc<dyn DeliveryAdmin>,
     pub meta: Arc<RequestMeta>,
 }
 

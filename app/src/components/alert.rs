@@ -59,6 +59,8 @@ pub fn error_text(i18n: I18n, error: &AppError) -> String {
         ),
         AppError::CaptchaFailed => i18n.t(k::ERROR_CAPTCHA_FAILED).into(),
         AppError::TooManyWrongAnswers => i18n.t(k::ERROR_TOO_MANY_WRONG_ANSWERS).into(),
+        AppError::EditConflict => i18n.t(k::ERROR_EDIT_CONFLICT).into(),
+        AppError::GroupInResetScope => i18n.t(k::ERROR_GROUP_IN_RESET_SCOPE).into(),
     }
 }
 

@@ -120,6 +120,13 @@ pub enum AppError {
     /// The client could not reach the server or read its answer.
     #[error("network error")]
     Network,
+    /// Someone else saved this (a policy, a user) after the caller loaded it; nothing was
+    /// changed. Reload, then edit again.
+    #[error("edited meanwhile")]
+    EditConflict,
+    /// The group cannot be deleted while the password reset policy's scope names it.
+    #[error("group used by the reset scope")]
+    GroupInResetScope,
 }
 
 impl AppError {
@@ -153,6 +160,7 @@ impl AppError {
             Self::NotFound => 404,
             Self::Internal { .. } => 500,
             Self::Network => 502,
+            Self::EditConflict | Self::GroupInResetScope => 409,
         }
     }
 }

@@ -13,6 +13,6 @@ pub mod username;
 pub use contact::{Email, EmailProblem, PhoneNumber, PhoneProblem};
 pub use error::{AppError, FieldProblem};
 pub use password_policy::PasswordProblem;
-pub use roles::Role;
+pub use roles::{may_act_on, AdminSection, Role};
 pub use security_info::{MethodKind, RegistrationDue};
 pub use username::{Username, UsernameProblem};

@@ -35,6 +35,78 @@ pub fn is_admin(roles: &[Role]) -> bool {
     !roles.is_empty()
 }
 
+/// The admin dashboard's sections. Which roles may open each is decided here once: the
+/// client shows only the links a caller may follow, and the server refuses every other
+/// caller, whatever the client showed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminSection {
+    Overview,
+    ResetPolicy,
+    PasswordPolicy,
+    Users,
+    Groups,
+    Audit,
+    Reports,
+    Troubleshoot,
+    Delivery,
+    Outbox,
+}
+
+impl AdminSection {
+    pub const ALL: [AdminSection; 10] = [
+        Self::Overview,
+        Self::ResetPolicy,
+        Self::PasswordPolicy,
+        Self::Users,
+        Self::Groups,
+        Self::Audit,
+        Self::Reports,
+        Self::Troubleshoot,
+        Self::Delivery,
+        Self::Outbox,
+    ];
+
+    /// The roles that may read this section. Actions may narrow it further (a helpdesk
+    /// admin reads users but acts on non-admin users only; a reports reader only reads).
+    pub fn roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Self::Overview => &[GlobalAdmin, HelpdeskAdmin, ReportsReader],
+            Self::ResetPolicy | Self::PasswordPolicy | Self::Groups => &[GlobalAdmin],
+            Self::Delivery | Self::Outbox => &[GlobalAdmin],
+            Self::Users | Self::Troubleshoot => &[GlobalAdmin, HelpdeskAdmin],
+            Self::Audit | Self::Reports => &[GlobalAdmin, ReportsReader],
+        }
+    }
+
+    pub fn allows(self, roles: &[Role]) -> bool {
+        roles.iter().any(|role| self.roles().contains(role))
+    }
+
+    /// The section's path under `/admin`.
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::Overview => "/admin",
+            Self::ResetPolicy => "/admin/reset-policy",
+            Self::PasswordPolicy => "/admin/password-policy",
+            Self::Users => "/admin/users",
+            Self::Groups => "/admin/groups",
+            Self::Audit => "/admin/audit",
+            Self::Reports => "/admin/reports",
+            Self::Troubleshoot => "/admin/troubleshoot",
+            Self::Delivery => "/admin/delivery",
+            Self::Outbox => "/admin/outbox",
+        }
+    }
+}
+
+/// Roles that may act on users (reset, unlock, revoke): global admins on anyone, helpdesk
+/// admins on users who hold no admin role.
+pub fn may_act_on(actor: &[Role], target: &[Role]) -> bool {
+    actor.contains(&Role::GlobalAdmin)
+        || (actor.contains(&Role::HelpdeskAdmin) && target.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,5 +117,34 @@ mod tests {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
         assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn helpdesk_acts_on_plain_users_only() {
+        let helpdesk = [Role::HelpdeskAdmin];
+        assert!(may_act_on(&helpdesk, &[]));
+        assert!(!may_act_on(&helpdesk, &[Role::ReportsReader]));
+        assert!(may_act_on(&[Role::GlobalAdmin], &[Role::GlobalAdmin]));
+        assert!(!may_act_on(&[Role::ReportsReader], &[]));
+    }
+
+    #[test]
+    fn reports_readers_read_reports_and_audit_only() {
+        let reader = [Role::ReportsReader];
+        let open: Vec<_> = AdminSection::ALL
+            .into_iter()
+            .filter(|s| s.allows(&reader))
+            .collect();
+        assert_eq!(
+            open,
+            [
+                AdminSection::Overview,
+                AdminSection::Audit,
+                AdminSection::Reports
+            ]
+        );
+        assert!(AdminSection::ALL
+            .iter()
+            .all(|s| s.allows(&[Role::GlobalAdmin])));
     }
 }

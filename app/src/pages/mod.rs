@@ -4,7 +4,6 @@ mod account;
 mod admin;
 mod change_password;
 mod not_found;
-mod outbox;
 mod reset;
 mod security_info;
 mod sign_in;
@@ -34,8 +33,7 @@ pub fn App() -> impl IntoView {
         Page::Account => view! { <account::AccountPage/> }.into_any(),
         Page::ChangePassword => view! { <change_password::ChangePasswordPage/> }.into_any(),
         Page::SecurityInfo => view! { <security_info::SecurityInfoPage/> }.into_any(),
-        Page::Admin => view! { <admin::AdminPage/> }.into_any(),
-        Page::Outbox => view! { <outbox::OutboxPage/> }.into_any(),
+        Page::Admin(route) => view! { <admin::AdminArea route/> }.into_any(),
         Page::NotFound => view! { <not_found::NotFound/> }.into_any(),
     };
     view! {
@@ -47,15 +45,14 @@ pub fn App() -> impl IntoView {
 }
 
 /// The app's pages.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, PartialEq)]
 enum Page {
     SignIn,
     Reset,
     Account,
     ChangePassword,
     SecurityInfo,
-    Admin,
-    Outbox,
+    Admin(admin::AdminRoute),
     NotFound,
 }
 
@@ -72,9 +69,7 @@ impl Page {
             "/account" => Page::Account,
             "/account/password" => Page::ChangePassword,
             SECURITY_INFO => Page::SecurityInfo,
-            "/admin" => Page::Admin,
-            "/admin/outbox" => Page::Outbox,
-            _ => Page::NotFound,
+            _ => admin::AdminRoute::of(path).map_or(Page::NotFound, Page::Admin),
         }
     }
 }
@@ -152,7 +147,12 @@ mod tests {
     fn paths_lead_to_their_pages_with_or_without_a_trailing_slash() {
         assert!(Page::of("/") == Page::SignIn);
         assert!(Page::of("/account/security-info") == Page::SecurityInfo);
-        assert!(Page::of("/admin/outbox/") == Page::Outbox);
+        assert!(
+            Page::of("/admin/outbox/")
+                == Page::Admin(super::admin::AdminRoute::Section(
+                    crate::domain::AdminSection::Outbox
+                ))
+        );
         assert!(Page::of("/account//") == Page::NotFound);
         assert!(Page::of("/Account") == Page::NotFound);
         assert!(Page::of("/reset/x") == Page::NotFound);

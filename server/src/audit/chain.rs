@@ -32,6 +32,8 @@ pub struct AuditRow {
     pub detail: String,
     pub prev_hash: String,
     pub hash: String,
+    /// The admin who acted, for admin actions.
+    pub actor_id: Option<i64>,
 }
 
 /// The fields a row's hash covers, borrowed.
@@ -45,6 +47,7 @@ pub(super) struct Link<'a> {
     pub user_agent: &'a str,
     pub outcome: &'a str,
     pub detail: &'a str,
+    pub actor_id: Option<i64>,
 }
 
 impl Link<'_> {
@@ -67,6 +70,11 @@ impl Link<'_> {
         text(&mut hasher, self.user_agent.as_bytes());
         text(&mut hasher, self.outcome.as_bytes());
         text(&mut hasher, self.detail.as_bytes());
+        // Appended only when present, so rows from before the column keep their hashes.
+        if let Some(actor) = self.actor_id {
+            hasher.update([1]);
+            hasher.update(actor.to_be_bytes());
+        }
         hex(&hasher.finalize())
     }
 }
@@ -83,6 +91,7 @@ impl AuditRow {
             user_agent: &self.user_agent,
             outcome: &self.outcome,
             detail: &self.detail,
+            actor_id: self.actor_id,
         }
         .hash()
     }
@@ -114,7 +123,7 @@ pub async fn verify_chain(pool: &SqlitePool) -> Result<ChainReport, sqlx::Error>
     let mut after = i64::MIN;
     loop {
         let page: Vec<AuditRow> = sqlx::query_as(
-            "SELECT id, at, event, account_id, ip, user_agent, outcome, detail, prev_hash, hash
+            "SELECT id, at, event, account_id, ip, user_agent, outcome, detail, prev_hash, hash, actor_id
              FROM audit_events WHERE id > ? ORDER BY id LIMIT ?",
         )
         .bind(after)
@@ -153,6 +162,7 @@ mod tests {
             user_agent,
             outcome: "success",
             detail,
+            actor_id: None,
         }
     }
 

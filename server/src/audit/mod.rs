@@ -1,4 +1,4 @@
-//! The audit log: every reset-wizard step (and later, admin actions) leaves an event with
+//! The audit log: every reset-wizard step and every admin action leaves an event with
 //! its time, account when known, client address, user agent and outcome, never a secret.
 //! The table is append-only for the application, and each row carries the hash of the row
 //! before it, so an edited, removed or reordered row is found by `verify_chain`.
@@ -30,10 +30,30 @@ pub enum AuditKind {
     NotificationQueued,
     WizardExpired,
     PasswordChanged,
+    // Admin actions: `actor_id` is the admin, `account_id` the account acted on.
+    PolicyChanged,
+    UserCreated,
+    UserUpdated,
+    UserDisabled,
+    UserEnabled,
+    PasswordSetByAdmin,
+    SessionsRevoked,
+    ReRegistrationRequired,
+    UsersImported,
+    GroupCreated,
+    GroupRenamed,
+    GroupDeleted,
+    GroupMembersChanged,
+    DeliverySettingsChanged,
+    TestMessageSent,
+    OutboxRetried,
+    AuditExported,
+    AuditVerified,
+    AdminDenied,
 }
 
 impl AuditKind {
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 32] = [
         Self::ResetStarted,
         Self::CaptchaFailed,
         Self::MethodChosen,
@@ -47,6 +67,25 @@ impl AuditKind {
         Self::NotificationQueued,
         Self::WizardExpired,
         Self::PasswordChanged,
+        Self::PolicyChanged,
+        Self::UserCreated,
+        Self::UserUpdated,
+        Self::UserDisabled,
+        Self::UserEnabled,
+        Self::PasswordSetByAdmin,
+        Self::SessionsRevoked,
+        Self::ReRegistrationRequired,
+        Self::UsersImported,
+        Self::GroupCreated,
+        Self::GroupRenamed,
+        Self::GroupDeleted,
+        Self::GroupMembersChanged,
+        Self::DeliverySettingsChanged,
+        Self::TestMessageSent,
+        Self::OutboxRetried,
+        Self::AuditExported,
+        Self::AuditVerified,
+        Self::AdminDenied,
     ];
 
     /// The stored name. Stored rows are hashed with it, so a name never changes.
@@ -65,6 +104,25 @@ impl AuditKind {
             Self::NotificationQueued => "notification_queued",
             Self::WizardExpired => "wizard_expired",
             Self::PasswordChanged => "password_changed",
+            Self::PolicyChanged => "policy_changed",
+            Self::UserCreated => "user_created",
+            Self::UserUpdated => "user_updated",
+            Self::UserDisabled => "user_disabled",
+            Self::UserEnabled => "user_enabled",
+            Self::PasswordSetByAdmin => "password_set_by_admin",
+            Self::SessionsRevoked => "sessions_revoked",
+            Self::ReRegistrationRequired => "re_registration_required",
+            Self::UsersImported => "users_imported",
+            Self::GroupCreated => "group_created",
+            Self::GroupRenamed => "group_renamed",
+            Self::GroupDeleted => "group_deleted",
+            Self::GroupMembersChanged => "group_members_changed",
+            Self::DeliverySettingsChanged => "delivery_settings_changed",
+            Self::TestMessageSent => "test_message_sent",
+            Self::OutboxRetried => "outbox_retried",
+            Self::AuditExported => "audit_exported",
+            Self::AuditVerified => "audit_verified",
+            Self::AdminDenied => "admin_denied",
         }
     }
 
@@ -110,6 +168,8 @@ pub struct AuditEvent {
     pub user_agent: String,
     pub outcome: Outcome,
     pub detail: String,
+    /// The admin who acted, for admin actions; `account_id` is then the account acted on.
+    pub actor_id: Option<i64>,
 }
 
 impl AuditEvent {
@@ -122,7 +182,20 @@ impl AuditEvent {
             user_agent: user_agent.to_owned(),
             outcome,
             detail: String::new(),
+            actor_id: None,
         }
+    }
+
+    /// An admin's action: who acted, from where.
+    pub fn by_admin(
+        kind: AuditKind,
+        outcome: Outcome,
+        actor_id: i64,
+        meta: &app::api::context::RequestMeta,
+    ) -> Self {
+        let mut event = Self::new(kind, outcome, meta.ip, &meta.user_agent);
+        event.actor_id = Some(actor_id);
+        event
     }
 
     pub fn account(mut self, account_id: i64) -> Self {

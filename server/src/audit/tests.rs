@@ -165,6 +165,7 @@ async fn a_rehashed_edit_is_still_found_at_the_next_row() {
         user_agent: &row.user_agent,
         outcome: &row.outcome,
         detail: &row.detail,
+        actor_id: row.actor_id,
     }
     .hash();
     sqlx::query("UPDATE audit_events SET detail = ?, hash = ? WHERE id = 2")
@@ -382,6 +383,7 @@ async fn verification_reads_past_a_page() {
             user_agent: "",
             outcome: "success",
             detail: "",
+            actor_id: None,
         };
         let hash = link.hash();
         sqlx::query(

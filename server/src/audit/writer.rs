@@ -26,7 +26,7 @@ pub const MAX_USER_AGENT_BYTES: usize = 512;
 /// Detail is written by the server, but bounded all the same.
 pub const MAX_DETAIL_BYTES: usize = 1024;
 
-/// Events per INSERT; 10 bound values each, far below SQLite's 32766.
+/// Events per INSERT; 11 bound values each, far below SQLite's 32766.
 const MAX_BATCH: usize = 256;
 /// Events waiting for the writer; `record` waits for room beyond this.
 const QUEUE: usize = 4096;
@@ -119,6 +119,7 @@ struct Row {
     detail: String,
     prev_hash: String,
     hash: String,
+    actor_id: Option<i64>,
 }
 
 impl Writer {
@@ -166,7 +167,7 @@ impl Writer {
         }
         let mut insert = QueryBuilder::<Sqlite>::new(
             "INSERT INTO audit_events
-                (id, at, event, account_id, ip, user_agent, outcome, detail, prev_hash, hash) ",
+                (id, at, event, account_id, ip, user_agent, outcome, detail, prev_hash, hash, actor_id) ",
         );
         insert.push_values(&rows, |mut values, row| {
             values
@@ -179,7 +180,8 @@ impl Writer {
                 .push_bind(row.outcome)
                 .push_bind(row.detail.as_str())
                 .push_bind(row.prev_hash.as_str())
-                .push_bind(row.hash.as_str());
+                .push_bind(row.hash.as_str())
+                .push_bind(row.actor_id);
         });
         // The connection before the gate: whoever holds the gate must never wait for a
         // pooled connection, or callers holding connections while they wait for the gate
@@ -208,6 +210,7 @@ fn link(prev: &Head, at: i64, event: &AuditEvent) -> Row {
         user_agent: &user_agent,
         outcome: event.outcome.as_str(),
         detail: &detail,
+        actor_id: event.actor_id,
     }
     .hash();
     Row {
@@ -221,6 +224,7 @@ fn link(prev: &Head, at: i64, event: &AuditEvent) -> Row {
         detail,
         prev_hash: prev.hash.clone(),
         hash,
+        actor_id: event.actor_id,
     }
 }
 

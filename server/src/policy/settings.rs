@@ -26,8 +26,9 @@ pub async fn save<T: Serialize>(
 ) -> Result<(), sqlx::Error> {
     let json = serde_json::to_string(value).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     sqlx::query(
-        "INSERT INTO policy_settings (name, value, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        "INSERT INTO policy_settings (name, value, updated_at, revision) VALUES (?, ?, ?, 1)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value,
+             updated_at = excluded.updated_at, revision = policy_settings.revision + 1",
     )
     .bind(name)
     .bind(json)
@@ -35,4 +36,49 @@ pub async fn save<T: Serialize>(
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// The saved document for `name` with its revision: how many times it was saved (0 while
+/// the defaults apply). Editors send the revision back with their change.
+pub async fn load_revised<T: DeserializeOwned>(
+    pool: &SqlitePool,
+    name: &str,
+) -> Result<(Option<T>, i64), sqlx::Error> {
+    let row: Option<(String, i64)> =
+        sqlx::query_as("SELECT value, revision FROM policy_settings WHERE name = ?")
+            .bind(name)
+            .fetch_optional(pool)
+            .await?;
+    Ok(match row {
+        Some((json, revision)) => (serde_json::from_str(&json).ok(), revision),
+        None => (None, 0),
+    })
+}
+
+/// Stores the document for `name` only if its revision is still `expected`, in one
+/// statement, so of two admins who loaded the same revision only the first save lands.
+/// Returns the new revision, or `None` when someone saved meanwhile (nothing changed).
+pub async fn save_if<T: Serialize>(
+    pool: &SqlitePool,
+    name: &str,
+    value: &T,
+    expected: i64,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let json = serde_json::to_string(value).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    let next = expected + 1;
+    let done = sqlx::query(
+        "INSERT INTO policy_settings (name, value, updated_at, revision) VALUES (?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value,
+             updated_at = excluded.updated_at, revision = excluded.revision
+         WHERE policy_settings.revision = ?",
+    )
+    .bind(name)
+    .bind(json)
+    .bind(now)
+    .bind(next)
+    .bind(expected)
+    .execute(pool)
+    .await?;
+    Ok((done.rows_affected() == 1).then_some(next))
 }

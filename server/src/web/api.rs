@@ -70,6 +70,13 @@ pub async fn server_fn(State(state): State<AppState>, request: Request<Body>) ->
             policies: state.password_policy.clone(),
             accounts: state.accounts.clone(),
         }),
+        policy_admin: state.admin.clone(),
+        user_admin: state.admin.clone(),
+        group_admin: state.admin.clone(),
+        audit_admin: state.admin.clone(),
+        reports_admin: state.admin.clone(),
+        troubleshoot_admin: state.admin.clone(),
+        delivery_admin: state.admin.clone(),
         meta: Arc::new(request_meta(&state, &request)),
     };
     leptos_axum::handle_server_fns_with_context(move || provide_context(context.clone()), request)

@@ -1,11 +1,11 @@
 //! `/admin/outbox`: the newest messages in the delivery outbox. In outbox mode (demos and
 //! development) codes wait here instead of leaving the machine.
 
-use super::{Loading, PageTitle};
 use crate::api::client::call;
 use crate::api::{ListOutbox, OutboxEntry};
 use crate::components::{form_action, local_time, ErrorAlert, Tr};
 use crate::i18n::k;
+use crate::pages::{Loading, PageTitle};
 use crate::state::use_i18n;
 use leptos::prelude::*;
 

@@ -1,32 +1,15 @@
-//! `/admin`: the admin area. For now the users list with search and paging.
+//! `/admin/users`: the users list with search and paging.
 
-use super::{Loading, PageTitle};
 use crate::api::client::call;
 use crate::api::{ListUsers, UserPage};
-use crate::components::{form_action, ErrorAlert, Tr, A};
+use crate::components::{form_action, ErrorAlert, Tr};
 use crate::i18n::{fill, k};
-use crate::state::{use_i18n, use_session};
+use crate::pages::{Loading, PageTitle};
+use crate::state::use_i18n;
 use leptos::prelude::*;
 
 #[component]
-pub fn AdminPage() -> impl IntoView {
-    let session = use_session();
-    // Decide only once the session is known, so admins never glimpse "no access".
-    move || match (session.loaded.get(), session.me.get()) {
-        (false, _) => view! { <Loading/> }.into_any(),
-        (true, Some(me)) if me.is_admin() => view! { <UsersList/> }.into_any(),
-        (true, _) => view! {
-            <section class="card">
-                <PageTitle key=k::FORBIDDEN_TITLE/>
-                <p><Tr key=k::FORBIDDEN_BODY/></p>
-            </section>
-        }
-        .into_any(),
-    }
-}
-
-#[component]
-fn UsersList() -> impl IntoView {
+pub fn UsersPage() -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
     let page = RwSignal::new(0u32);
@@ -48,7 +31,6 @@ fn UsersList() -> impl IntoView {
     view! {
         <section class="card wide">
             <PageTitle key=k::ADMIN_USERS_TITLE/>
-            <p><A href="/admin/outbox"><Tr key=k::ADMIN_OUTBOX_LINK/></A></p>
             <form role="search" class="inline" on:submit=on_search>
                 <label for="user-search"><Tr key=k::ADMIN_SEARCH_LABEL/></label>
                 <input id="user-search" type="search" bind:value=typed/>

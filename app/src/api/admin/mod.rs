@@ -1,4 +1,12 @@
-//! What the admin area reads: for now the users list.
+//! The admin dashboard's server functions, one module per section.
+
+pub mod audit_log;
+pub mod delivery;
+pub mod groups;
+pub mod policies;
+pub mod reports;
+pub mod troubleshoot;
+pub mod users;
 
 use crate::domain::AppError;
 use leptos::prelude::*;

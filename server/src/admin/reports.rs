@@ -1,0 +1,7 @@
+//! The overview and the reports' figures.
+
+use super::Admin;
+use app::api::admin::ReportsAdmin;
+
+#[async_trait::async_trait]
+impl ReportsAdmin for Admin {}

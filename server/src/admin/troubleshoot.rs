@@ -1,0 +1,7 @@
+//! The troubleshooter: why a user can or cannot reset right now.
+
+use super::Admin;
+use app::api::admin::TroubleshootAdmin;
+
+#[async_trait::async_trait]
+impl TroubleshootAdmin for Admin {}
