@@ -2,7 +2,8 @@
 //! the server knows of the request, and how results become statuses and cookies.
 
 use super::admin::{
-    AuditAdmin, DeliveryAdmin, GroupAdmin, PolicyAdmin, ReportsAdmin, TroubleshootAdmin, UserAdmin,
+    audit_log::AuditAdmin, delivery::DeliveryAdmin, groups::GroupAdmin, policies::PolicyAdmin,
+    reports::ReportsAdmin, troubleshoot::TroubleshootAdmin, users::UserAdmin,
 };
 use super::{
     AuthenticatorSetup, CodeSent, GateAnswer, Me, OutboxEntry, PowChallenge, Question,

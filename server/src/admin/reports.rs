@@ -1,7 +1,7 @@
 //! The overview and the reports' figures.
 
 use super::Admin;
-use app::api::admin::ReportsAdmin;
+use app::api::admin::reports::ReportsAdmin;
 
 #[async_trait::async_trait]
 impl ReportsAdmin for Admin {}

@@ -149,3 +149,58 @@ impl TestApp {
             .body
     }
 }
+
+/// The callers `assert_roles` tries, by username; `role_callers` creates them.
+const ROLE_CALLERS: [(&str, Option<Role>); 4] = [
+    ("rc-plain", None),
+    ("rc-global", Some(Role::GlobalAdmin)),
+    ("rc-helpdesk", Some(Role::HelpdeskAdmin)),
+    ("rc-reports", Some(Role::ReportsReader)),
+];
+
+/// Sessions for a plain user and one user of each admin role, for `assert_roles`.
+pub struct RoleCallers(Vec<(Option<Role>, String)>);
+
+impl TestApp {
+    pub async fn role_callers(&self) -> RoleCallers {
+        let mut sessions = Vec::new();
+        for (name, role) in ROLE_CALLERS {
+            self.add_user(name, role.as_slice()).await;
+            sessions.push((role, self.session(name).await));
+        }
+        RoleCallers(sessions)
+    }
+
+    /// Calls `function` with no session (401), as a plain user (403) and as each admin
+    /// role: refused with 403 unless the role is in `allowed`, never 401/403 if it is.
+    /// `args` must be a valid call, since an allowed role's call really runs.
+    pub async fn assert_roles(
+        &self,
+        callers: &RoleCallers,
+        function: &str,
+        args: Value,
+        allowed: &[Role],
+    ) {
+        let anonymous = self.call(function, args.clone(), None).await;
+        assert_eq!(
+            anonymous.status, 401,
+            "{function} without a session: {}",
+            anonymous.text
+        );
+        for (role, cookie) in &callers.0 {
+            let reply = self.call(function, args.clone(), Some(cookie)).await;
+            let may = role.is_some_and(|r| allowed.contains(&r));
+            if may {
+                assert!(
+                    reply.status != 401 && reply.status != 403,
+                    "{function} as {role:?} should be allowed: {} {}",
+                    reply.status,
+                    reply.text
+                );
+            } else {
+                assert_eq!(reply.status, 403, "{function} as {role:?}: {}", reply.text);
+                assert_eq!(reply.body, serde_json::json!("Forbidden"));
+            }
+        }
+    }
+}

@@ -123,3 +123,11 @@ async fn search_and_paging_return_the_matching_users_in_order() {
         .await;
     assert_eq!(too_long.status, 422);
 }
+
+#[tokio::test]
+async fn only_global_admins_read_the_outbox() {
+    let app = spawn_app().await;
+    let callers = app.role_callers().await;
+    app.assert_roles(&callers, "list_outbox", json!({}), &[Role::GlobalAdmin])
+        .await;
+}
