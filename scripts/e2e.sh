@@ -10,6 +10,12 @@ cd "$(dirname "$0")/.."
 server=${E2E_SERVER:-target/release/sspr}
 dist=${E2E_DIST:-dist}
 [ -x "$server" ] && [ -f "$dist/index.html" ] || { echo "run 'make build' first" >&2; exit 2; }
+# The admin dashboard is a second bundle (see the Makefile's build); a dist built with a
+# bare `trunk build` lacks it.
+if [ ! -f "$dist/admin-app/index.html" ]; then
+  echo "building the admin app into $dist/admin-app" >&2
+  trunk build admin.html --release --dist "$dist/admin-app" --public-url /admin-app/
+fi
 
 work=$(mktemp -d)
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -95,6 +101,9 @@ printf '%s\n' "$password" | cli users set-password --username e2e-admin >/dev/nu
 cli admin create --username rw-admin --display-name "Ada Overseer" --email ada@reset.example.net \
   --role helpdesk_admin >/dev/null
 printf '%s\n' "$password" | cli users set-password --username rw-admin >/dev/null
+# A reports reader for the reports spec: reads the overview, reports and audit log only.
+cli admin create --username rr-reader --display-name "Rita Reader" --role reports_reader >/dev/null
+printf '%s\n' "$password" | cli users set-password --username rr-reader >/dev/null
 
 mkdir -p end2end/.e2e
 python3 - "$work/server.log" "http://127.0.0.1:$port" "$password" \

@@ -13,4 +13,4 @@ mod pages;
 mod state;
 
 #[cfg(feature = "csr")]
-pub use pages::App;
+pub use pages::{AdminApp, App};

@@ -11,5 +11,5 @@ pub use alert::{error_text, local_time, problem_text, ErrorAlert, Notice};
 pub use field::{SubmitButton, TextField};
 pub use form::form_action;
 pub use header::Header;
-pub use router::{provide_router, use_location, use_navigate, A};
+pub use router::{in_admin_area, provide_router, use_location, use_navigate, Location, A};
 pub use text::Tr;

@@ -11,9 +11,16 @@ use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// The address the app is showing.
+/// The address the app is showing, and which paths this app shows at all: the admin
+/// dashboard is a bundle of its own (see `pages::AdminApp`), so moving between the two
+/// is a page load.
 #[derive(Clone, Copy)]
-pub struct Location(RwSignal<String>);
+pub struct Location(RwSignal<String>, fn(&str) -> bool);
+
+/// Paths the admin dashboard's bundle shows; the other bundle shows all the rest.
+pub fn in_admin_area(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/")
+}
 
 impl Location {
     /// The current path, e.g. `/account`; reading it tracks changes.
@@ -40,6 +47,11 @@ impl Location {
     /// top when `scroll`.
     fn go(self, to: &str, scroll: bool) {
         let location = window().location();
+        let path = to.split(['?', '#']).next().unwrap_or(to);
+        if !(self.1)(path) {
+            let _ = location.assign(to);
+            return;
+        }
         let here: String = [location.pathname(), location.search(), location.hash()]
             .into_iter()
             .map(Result::unwrap_or_default)
@@ -56,8 +68,8 @@ impl Location {
 
 /// Starts following the address. The app is never unmounted, so the listeners stay for
 /// the life of the page.
-pub fn provide_router() -> Location {
-    let location = Location(RwSignal::new(String::new()));
+pub fn provide_router(owns: fn(&str) -> bool) -> Location {
+    let location = Location(RwSignal::new(String::new()), owns);
     location.update();
     provide_context(location);
     let _ = window_event_listener(leptos::ev::click, move |ev| follow_link(location, &ev));
@@ -93,7 +105,7 @@ fn scroll_into_place(scroll: bool) {
     }
 }
 
-/// Follows a plain click on a same-origin link in place. Clicks with a modifier or
+/// Follows a plain click on a same-origin link to a page of this app in place. Clicks with a modifier or
 /// another button, links with a target, downloads, `rel="external"`, other sites and
 /// clicks a handler already took are left to the browser.
 fn follow_link(location: Location, ev: &MouseEvent) {
@@ -122,6 +134,7 @@ fn follow_link(location: Location, ev: &MouseEvent) {
         || a.has_attribute("download")
         || external
         || window().location().origin().ok() != Some(a.origin())
+        || !(location.1)(&a.pathname())
     {
         return;
     }

@@ -6,9 +6,9 @@
 
 include!(concat!(env!("OUT_DIR"), "/i18n_tables.rs"));
 
-/// An index into the locale tables; only `build.rs` makes them.
+/// One string in every locale, in `Locale::ALL` order; only `build.rs` makes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Key(usize);
+pub struct Key(&'static [&'static str; 2]);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Locale {
@@ -55,11 +55,7 @@ impl Locale {
     }
 
     pub fn text(self, key: Key) -> &'static str {
-        let table = match self {
-            Locale::En => EN,
-            Locale::El => EL,
-        };
-        table[key.0]
+        key.0[self as usize]
     }
 }
 

@@ -8,7 +8,9 @@ mod reset;
 mod security_info;
 mod sign_in;
 
-use crate::components::{provide_router, use_location, use_navigate, Header, Tr};
+use crate::components::{
+    in_admin_area, provide_router, use_location, use_navigate, Header, Location, Tr,
+};
 use crate::i18n::k;
 use crate::state::{use_i18n, I18n, Session};
 use leptos::prelude::*;
@@ -20,11 +22,11 @@ fn needs_session(path: &str) -> bool {
     path.starts_with("/account") || path.starts_with("/admin")
 }
 
+/// The app users meet: sign-in, their account, the reset wizard. It leaves `/admin` to
+/// `AdminApp`, so this bundle stays small for people locked out on a slow phone.
 #[component]
 pub fn App() -> impl IntoView {
-    I18n::provide();
-    Session::provide();
-    let location = provide_router();
+    let location = start(|path| !in_admin_area(path));
     // Rebuilt when the page changes, not for every change of the address.
     let page = Memo::new(move |_| location.with_path(Page::of));
     let content = move || match page.get() {
@@ -33,9 +35,32 @@ pub fn App() -> impl IntoView {
         Page::Account => view! { <account::AccountPage/> }.into_any(),
         Page::ChangePassword => view! { <change_password::ChangePasswordPage/> }.into_any(),
         Page::SecurityInfo => view! { <security_info::SecurityInfoPage/> }.into_any(),
-        Page::Admin(route) => view! { <admin::AdminArea route/> }.into_any(),
         Page::NotFound => view! { <not_found::NotFound/> }.into_any(),
     };
+    frame(content)
+}
+
+/// The admin dashboard, built as a bundle of its own (`src/admin_main.rs`).
+#[component]
+pub fn AdminApp() -> impl IntoView {
+    let location = start(in_admin_area);
+    let route = Memo::new(move |_| location.with_path(|path| admin::AdminRoute::of(trim(path))));
+    let content = move || match route.get() {
+        Some(route) => view! { <admin::AdminArea route/> }.into_any(),
+        None => view! { <not_found::NotFound/> }.into_any(),
+    };
+    frame(content)
+}
+
+/// What both apps set up first: language, session, and the router for the paths they own.
+fn start(owns: fn(&str) -> bool) -> Location {
+    I18n::provide();
+    Session::provide();
+    provide_router(owns)
+}
+
+/// What every page sits in.
+fn frame(content: impl IntoView + 'static) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main" on:click=skip_to_main><Tr key=k::SKIP_TO_CONTENT/></a>
         <Header/>
@@ -44,32 +69,35 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// One trailing slash is ignored, as leptos_router did.
+fn trim(path: &str) -> &str {
+    match path.strip_suffix('/') {
+        Some(trimmed) if !trimmed.is_empty() => trimmed,
+        _ => path,
+    }
+}
+
 /// The app's pages.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Copy, PartialEq)]
 enum Page {
     SignIn,
     Reset,
     Account,
     ChangePassword,
     SecurityInfo,
-    Admin(admin::AdminRoute),
     NotFound,
 }
 
 impl Page {
-    /// The page at `path`; one trailing slash is ignored, as leptos_router did.
+    /// The page at `path`.
     fn of(path: &str) -> Self {
-        let path = match path.strip_suffix('/') {
-            Some(trimmed) if !trimmed.is_empty() => trimmed,
-            _ => path,
-        };
-        match path {
+        match trim(path) {
             "/" => Page::SignIn,
             "/reset" => Page::Reset,
             "/account" => Page::Account,
             "/account/password" => Page::ChangePassword,
             SECURITY_INFO => Page::SecurityInfo,
-            _ => admin::AdminRoute::of(path).map_or(Page::NotFound, Page::Admin),
+            _ => Page::NotFound,
         }
     }
 }

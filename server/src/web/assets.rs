@@ -1,6 +1,8 @@
-//! Serves the app Trunk built into `static_dir`. Trunk puts its loader in an inline
-//! `<script type="module">`; our CSP allows no inline script, so at start-up the loader is
-//! moved into `/boot.js` and the page refers to it instead. Client routes get the page.
+//! Serves the apps Trunk built into `static_dir`: the users' app at the top, and the admin
+//! dashboard, a bundle of its own, in `admin-app/` (served for `/admin` and below, so
+//! people resetting a password never download it). Trunk puts its loader in an inline
+//! `<script type="module">`; our CSP allows no inline script, so at start-up each loader is
+//! moved into a `boot.js` and the page refers to it instead. Client routes get the page.
 
 use crate::AppState;
 use axum::response::{Html, IntoResponse, Response};
@@ -11,19 +13,28 @@ use std::path::Path;
 use std::sync::Arc;
 use tower_http::services::ServeDir;
 
+/// One built app: its page (`None` until built) and the loader taken out of it.
 #[derive(Clone)]
-pub struct Assets {
+struct Built {
     page: Option<Arc<str>>,
     boot: Arc<str>,
+}
+
+#[derive(Clone)]
+pub struct Assets {
+    users: Built,
+    admin: Built,
     dir: std::path::PathBuf,
 }
 
+/// Where the admin app's files are, below `static_dir` and in URLs (`--public-url`).
+pub const ADMIN_APP_DIR: &str = "admin-app";
+
 const OPEN: &str = "<script type=\"module\">";
 const CLOSE: &str = "</script>";
-const BOOT_TAG: &str = "<script type=\"module\" src=\"/boot.js\"></script>";
 
-/// Splits Trunk's inline loader out of the page: (page without it, loader).
-pub fn extract_loader(html: &str) -> (String, String) {
+/// Splits Trunk's inline loader out of the page: (page loading `boot` instead, loader).
+pub fn extract_loader(html: &str, boot: &str) -> (String, String) {
     let Some(start) = html.find(OPEN) else {
         return (html.to_owned(), String::new());
     };
@@ -33,7 +44,7 @@ pub fn extract_loader(html: &str) -> (String, String) {
     };
     let loader = html[body_start..body_start + len].to_owned();
     let page = format!(
-        "{}{BOOT_TAG}{}",
+        "{}<script type=\"module\" src=\"{boot}\"></script>{}",
         &html[..start],
         &html[body_start + len + CLOSE.len()..]
     );
@@ -52,15 +63,14 @@ pub fn is_hashed_asset(path: &str) -> bool {
     name.contains('.') && hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit())
 }
 
-impl Assets {
-    pub fn load(dir: &Path) -> Self {
+impl Built {
+    fn load(dir: &Path, boot: &str) -> Self {
         match std::fs::read_to_string(dir.join("index.html")) {
             Ok(html) => {
-                let (page, boot) = extract_loader(&html);
+                let (page, loader) = extract_loader(&html, boot);
                 Self {
                     page: Some(page.into()),
-                    boot: boot.into(),
-                    dir: dir.to_owned(),
+                    boot: loader.into(),
                 }
             }
             Err(error) => {
@@ -68,9 +78,32 @@ impl Assets {
                 Self {
                     page: None,
                     boot: "".into(),
-                    dir: dir.to_owned(),
                 }
             }
+        }
+    }
+}
+
+fn boot_script(loader: Arc<str>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        loader.to_string(),
+    )
+        .into_response()
+}
+
+impl Assets {
+    pub fn load(dir: &Path) -> Self {
+        Self {
+            users: Built::load(dir, "/boot.js"),
+            admin: Built::load(
+                &dir.join(ADMIN_APP_DIR),
+                &format!("/{ADMIN_APP_DIR}/boot.js"),
+            ),
+            dir: dir.to_owned(),
         }
     }
 
@@ -84,7 +117,13 @@ impl Assets {
         {
             return (StatusCode::NOT_FOUND, "not found\n").into_response();
         }
-        match &self.page {
+        let path = uri.path();
+        let app = if path == "/admin" || path.starts_with("/admin/") {
+            &self.admin
+        } else {
+            &self.users
+        };
+        match &app.page {
             Some(page) => (
                 [(header::CACHE_CONTROL, "no-cache")],
                 Html(page.to_string()),
@@ -99,7 +138,8 @@ impl Assets {
     }
 
     pub fn router(self) -> Router<AppState> {
-        let boot = self.boot.clone();
+        let boot = self.users.boot.clone();
+        let admin_boot = self.admin.boot.clone();
         let fallback = self.clone();
         let files = ServeDir::new(&self.dir)
             .append_index_html_on_directories(false)
@@ -110,17 +150,10 @@ impl Assets {
         let index = self.clone();
         Router::new()
             .route("/", get(move |uri: Uri| async move { index.page(&uri) }))
+            .route("/boot.js", get(move || async move { boot_script(boot) }))
             .route(
-                "/boot.js",
-                get(move || async move {
-                    (
-                        [
-                            (header::CONTENT_TYPE, "text/javascript"),
-                            (header::CACHE_CONTROL, "no-cache"),
-                        ],
-                        boot.to_string(),
-                    )
-                }),
+                &format!("/{ADMIN_APP_DIR}/boot.js"),
+                get(move || async move { boot_script(admin_boot) }),
             )
             .fallback_service(files)
     }
@@ -133,9 +166,9 @@ mod tests {
     #[test]
     fn the_inline_loader_moves_to_boot_js() {
         let html = "<html><head></head><body><script type=\"module\">\nimport init from '/app.js';\n</script></body></html>";
-        let (page, loader) = extract_loader(html);
+        let (page, loader) = extract_loader(html, "/admin-app/boot.js");
         assert!(!page.contains("import init"));
-        assert!(page.contains(BOOT_TAG));
+        assert!(page.contains("<script type=\"module\" src=\"/admin-app/boot.js\"></script>"));
         assert!(loader.contains("import init from '/app.js';"));
     }
 
