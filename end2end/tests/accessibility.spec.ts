@@ -39,7 +39,7 @@ test('the change-password page with a live problem shown passes the accessibilit
 
 test('the admin users list passes the accessibility check', async ({ page }, testInfo) => {
   await signInToAccount(page, 'e2e-admin', env.password, 'E2E Admin');
-  await page.goto('/admin');
+  await page.goto('/admin/users');
   await expect(page.getByRole('table', { name: 'Users' })).toBeVisible();
   await expect(page.getByText(/^\d+ users found$/)).toBeVisible();
   await checkAccessibility(page, testInfo);

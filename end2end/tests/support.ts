@@ -31,7 +31,7 @@ export const fixtureUsernames: string[] = readFileSync(join(__dirname, '..', 'fi
 export const demoUsernames = ['admin', 'helpdesk', 'alice', 'bob', 'eleni', 'nikos'];
 
 /** The administrators scripts/e2e.sh creates with `sspr admin create`. */
-export const cliAdmins = ['e2e-admin', 'rw-admin'];
+export const cliAdmins = ['e2e-admin', 'rw-admin', 'rr-reader'];
 
 /** Every account in a run's database: the fixture users, the CLI-created admins and the demo users. */
 export const allUsernames: string[] = [...fixtureUsernames, ...cliAdmins, ...demoUsernames];

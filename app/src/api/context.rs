@@ -7,7 +7,7 @@ use super::admin::{
 };
 use super::{
     AuthenticatorSetup, CodeSent, GateAnswer, Me, OutboxEntry, PowChallenge, Question,
-    QuestionAnswer, RegistrationPolicy, SecurityInfo, UserPage, WizardView,
+    QuestionAnswer, RegistrationPolicy, SecurityInfo, WizardView,
 };
 use crate::domain::password_policy::{PasswordRules, PasswordVerdict};
 use crate::domain::reset_policy::ResetPolicy;
@@ -51,12 +51,6 @@ pub trait AccountService: Send + Sync {
         new_password: String,
         confirmation: String,
     ) -> Result<SetCookie, AppError>;
-    async fn list_users(
-        &self,
-        meta: &RequestMeta,
-        search: String,
-        page: u32,
-    ) -> Result<UserPage, AppError>;
 }
 
 /// Registering, proving and removing verification methods, and the registration policy.

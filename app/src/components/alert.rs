@@ -129,7 +129,68 @@ pub fn problem_text(i18n: I18n, problem: FieldProblem) -> String {
         ),
         FieldProblem::UnknownQuestion => i18n.t(k::PROBLEM_QUESTION_UNKNOWN).into(),
         FieldProblem::OutOfRange => i18n.t(k::PROBLEM_OUT_OF_RANGE).into(),
+        FieldProblem::ResetPolicy(p) => reset_policy_problem(i18n, p),
+        FieldProblem::PasswordPolicy(p) => {
+            use crate::domain::password_policy::PasswordPolicyProblem as P;
+            i18n.t(match p {
+                P::MinChars => k::ADMIN_POLICIES_PROBLEM_MIN_CHARS,
+                P::MaxChars => k::ADMIN_POLICIES_PROBLEM_MAX_CHARS,
+                P::HistoryDepth => k::ADMIN_POLICIES_PROBLEM_HISTORY_DEPTH,
+                P::TooManyBannedWords => k::ADMIN_POLICIES_PROBLEM_TOO_MANY_WORDS,
+                P::BannedWordLength => k::ADMIN_POLICIES_PROBLEM_WORD_LENGTH,
+                P::LockoutThreshold => k::ADMIN_POLICIES_PROBLEM_LOCKOUT_THRESHOLD,
+                P::LockoutMinutes => k::ADMIN_POLICIES_PROBLEM_LOCKOUT_MINUTES,
+            })
+            .into()
+        }
+        FieldProblem::Between { min, max } => fill(
+            i18n.t(k::ADMIN_POLICIES_PROBLEM_BETWEEN),
+            &[("min", &min.to_string()), ("max", &max.to_string())],
+        ),
+        FieldProblem::FewerThanGates { gates } => fill(
+            i18n.t(k::ADMIN_POLICIES_PROBLEM_FEWER_THAN_GATES),
+            &[("gates", &gates.to_string())],
+        ),
+        FieldProblem::UnknownGroup => i18n.t(k::ADMIN_POLICIES_PROBLEM_UNKNOWN_GROUP).into(),
+        FieldProblem::BankTooSmall { required } => fill(
+            i18n.t(k::ADMIN_POLICIES_PROBLEM_BANK_TOO_SMALL),
+            &[("count", &required.to_string())],
+        ),
+        FieldProblem::UnknownChoice => i18n.t(k::ADMIN_AUDIT_PROBLEM_UNKNOWN_CHOICE).into(),
+        FieldProblem::UnknownUser => i18n.t(k::ADMIN_AUDIT_PROBLEM_UNKNOWN_USER).into(),
+        FieldProblem::HostName => i18n.t(k::ADMIN_DELIVERY_PROBLEM_HOST).into(),
+        FieldProblem::Mailbox => i18n.t(k::ADMIN_DELIVERY_PROBLEM_MAILBOX).into(),
+        FieldProblem::Url => i18n.t(k::ADMIN_DELIVERY_PROBLEM_URL).into(),
+        FieldProblem::CredentialsHalfSet => i18n.t(k::ADMIN_DELIVERY_PROBLEM_CREDENTIALS).into(),
+        FieldProblem::CredentialsInClear => i18n.t(k::ADMIN_DELIVERY_PROBLEM_CLEAR).into(),
+        FieldProblem::Header => i18n.t(k::ADMIN_DELIVERY_PROBLEM_HEADER).into(),
+        FieldProblem::SmsTemplate => i18n.t(k::ADMIN_DELIVERY_PROBLEM_TEMPLATE).into(),
+        FieldProblem::NameTaken => i18n.t(k::ADMIN_GROUPS_PROBLEM_TAKEN).into(),
+        FieldProblem::ControlCharacters => i18n.t(k::ADMIN_USERS_PROBLEM_CONTROL).into(),
+        FieldProblem::Taken => i18n.t(k::ADMIN_USERS_PROBLEM_TAKEN).into(),
     }
+}
+
+/// The words for a reset policy that contradicts itself, naming what to change.
+fn reset_policy_problem(
+    i18n: I18n,
+    problem: crate::domain::reset_policy::ResetPolicyProblem,
+) -> String {
+    use crate::domain::reset_policy::ResetPolicyProblem as P;
+    let (key, count) = match problem {
+        P::MethodsRequired => (k::ADMIN_POLICIES_PROBLEM_METHODS_REQUIRED, 0),
+        P::TooFewMethods { required } => (k::ADMIN_POLICIES_PROBLEM_TOO_FEW_METHODS, required),
+        P::QuestionsToReset { registered } => {
+            (k::ADMIN_POLICIES_PROBLEM_QUESTIONS_TO_RESET, registered)
+        }
+        P::NoGroups => (k::ADMIN_POLICIES_PROBLEM_NO_GROUPS, 0),
+        P::WizardMinutes => (k::ADMIN_POLICIES_PROBLEM_WIZARD_MINUTES, 0),
+        P::MaxGateFailures => (k::ADMIN_POLICIES_PROBLEM_MAX_GATE_FAILURES, 0),
+        P::MaxResetsPerDay => (k::ADMIN_POLICIES_PROBLEM_MAX_RESETS, 0),
+        P::CaptchaDifficulty => (k::ADMIN_POLICIES_PROBLEM_CAPTCHA, 0),
+        P::ContactTooLong => (k::ADMIN_POLICIES_PROBLEM_CONTACT, 0),
+    };
+    fill(i18n.t(key), &[("count", &count.to_string())])
 }
 
 pub fn local_time(i18n: I18n, unix_secs: i64) -> String {

@@ -1,6 +1,7 @@
 //! Building blocks the pages share.
 
 mod alert;
+mod download;
 mod field;
 mod form;
 mod header;
@@ -8,6 +9,7 @@ mod router;
 mod text;
 
 pub use alert::{error_text, local_time, problem_text, ErrorAlert, Notice};
+pub use download::download_csv;
 pub use field::{SubmitButton, TextField};
 pub use form::form_action;
 pub use header::Header;

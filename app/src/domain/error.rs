@@ -34,6 +34,49 @@ pub enum FieldProblem {
     UnknownQuestion,
     /// A setting outside its allowed range.
     OutOfRange,
+    /// A password reset policy setting that contradicts itself or is out of range.
+    ResetPolicy(super::reset_policy::ResetPolicyProblem),
+    /// A password policy setting out of its range.
+    PasswordPolicy(super::password_policy::PasswordPolicyProblem),
+    /// A number outside `min..=max`.
+    Between {
+        min: u32,
+        max: u32,
+    },
+    /// Users would register fewer methods than the reset policy asks them to prove.
+    FewerThanGates {
+        gates: u8,
+    },
+    /// A group that does not exist.
+    UnknownGroup,
+    /// The question bank would hold fewer active questions than users must answer.
+    BankTooSmall {
+        required: u8,
+    },
+    /// A name that is not one of the allowed choices (an audit event or outcome filter).
+    UnknownChoice,
+    /// No user has this name.
+    UnknownUser,
+    /// Not a host name or address (usable for TLS when TLS is on).
+    HostName,
+    /// Not a mailbox such as `sspr <sspr@example.org>`.
+    Mailbox,
+    /// Not an http or https URL naming a host.
+    Url,
+    /// An SMTP username without a password, or the other way round.
+    CredentialsHalfSet,
+    /// SMTP credentials over an unencrypted connection to another machine.
+    CredentialsInClear,
+    /// An HTTP header with an invalid name or value.
+    Header,
+    /// An SMS body template without both placeholders, or that does not give JSON.
+    SmsTemplate,
+    /// Another record already has this name (compared case-insensitively).
+    NameTaken,
+    /// Text with control characters (a tab, a line break) where one line is expected.
+    ControlCharacters,
+    /// Another user already has this username.
+    Taken,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -34,6 +34,10 @@ pub const MAX_BANNED_WORDS: usize = 200;
 /// A banned word's length limits, counted after [`fold_for_matching`]; shorter words would
 /// match too much by chance.
 pub const BANNED_WORD_CHARS: std::ops::RangeInclusive<usize> = 3..=64;
+/// Failed sign-ins in a row that lock an account, as administrators may choose.
+pub const LOCKOUT_THRESHOLD_RANGE: std::ops::RangeInclusive<u16> = 1..=100;
+/// How long a sign-in lock lasts, in minutes (up to a day).
+pub const LOCKOUT_MINUTES_RANGE: std::ops::RangeInclusive<u16> = 1..=1440;
 /// Name fragments shorter than this are ignored: "Jo" or "Ann" turn up in passphrases by
 /// chance far more often than as the user's name.
 pub const MIN_NAME_FRAGMENT_CHARS: usize = 4;
@@ -98,6 +102,11 @@ pub struct PasswordPolicy {
     pub history_depth: u8,
     /// Words no password may contain, matched after [`fold_for_matching`].
     pub banned_words: Vec<String>,
+    /// Failed sign-ins in a row that lock the account; `None` keeps the configured
+    /// `[sign_in]` default (documents saved before this setting existed).
+    pub lockout_threshold: Option<u16>,
+    /// Minutes a sign-in lock lasts; `None` keeps the configured default.
+    pub lockout_minutes: Option<u16>,
 }
 
 impl Default for PasswordPolicy {
@@ -107,6 +116,8 @@ impl Default for PasswordPolicy {
             max_chars: MAX_PASSWORD_CHARS as u16,
             history_depth: 5,
             banned_words: Vec::new(),
+            lockout_threshold: None,
+            lockout_minutes: None,
         }
     }
 }
@@ -124,6 +135,10 @@ pub enum PasswordPolicyProblem {
     TooManyBannedWords,
     /// A banned word whose folded length is outside [`BANNED_WORD_CHARS`].
     BannedWordLength,
+    /// Outside [`LOCKOUT_THRESHOLD_RANGE`].
+    LockoutThreshold,
+    /// Outside [`LOCKOUT_MINUTES_RANGE`].
+    LockoutMinutes,
 }
 
 impl PasswordPolicyProblem {
@@ -134,6 +149,8 @@ impl PasswordPolicyProblem {
             Self::MaxChars => "max_chars",
             Self::HistoryDepth => "history_depth",
             Self::TooManyBannedWords | Self::BannedWordLength => "banned_words",
+            Self::LockoutThreshold => "lockout_threshold",
+            Self::LockoutMinutes => "lockout_minutes",
         }
     }
 }
@@ -161,6 +178,18 @@ impl PasswordPolicy {
             .any(|w| !BANNED_WORD_CHARS.contains(&folded_len(w)))
         {
             return Err(P::BannedWordLength);
+        }
+        if self
+            .lockout_threshold
+            .is_some_and(|n| !LOCKOUT_THRESHOLD_RANGE.contains(&n))
+        {
+            return Err(P::LockoutThreshold);
+        }
+        if self
+            .lockout_minutes
+            .is_some_and(|n| !LOCKOUT_MINUTES_RANGE.contains(&n))
+        {
+            return Err(P::LockoutMinutes);
         }
         Ok(())
     }
@@ -406,6 +435,15 @@ mod tests {
             Err("banned_words")
         );
         assert_eq!(with(|p| p.banned_words = vec!["acme".into()]), Ok(()));
+        assert_eq!(
+            with(|p| p.lockout_threshold = Some(0)),
+            Err("lockout_threshold")
+        );
+        assert_eq!(with(|p| p.lockout_threshold = Some(100)), Ok(()));
+        assert_eq!(
+            with(|p| p.lockout_minutes = Some(1441)),
+            Err("lockout_minutes")
+        );
     }
 
     #[test]

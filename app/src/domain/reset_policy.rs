@@ -99,6 +99,23 @@ pub enum ResetPolicyProblem {
     ContactTooLong,
 }
 
+impl ResetPolicyProblem {
+    /// The setting at fault, as the field name the editor shows the problem under.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::MethodsRequired => "methods_required",
+            Self::TooFewMethods { .. } => "methods",
+            Self::QuestionsToReset { .. } => "questions_to_reset",
+            Self::NoGroups => "scope",
+            Self::WizardMinutes => "wizard_minutes",
+            Self::MaxGateFailures => "max_gate_failures",
+            Self::MaxResetsPerDay => "max_resets_per_day",
+            Self::CaptchaDifficulty => "captcha_difficulty",
+            Self::ContactTooLong => "contact_admin",
+        }
+    }
+}
+
 pub const MAX_CAPTCHA_DIFFICULTY: u8 = 24;
 pub const MAX_CONTACT_CHARS: usize = 500;
 
@@ -195,6 +212,27 @@ mod tests {
         assert_eq!(
             policy.check(3),
             Err(ResetPolicyProblem::QuestionsToReset { registered: 3 })
+        );
+    }
+
+    #[test]
+    fn each_problem_names_the_setting_the_editor_shows_it_under() {
+        let policy = ResetPolicy {
+            methods: vec![MethodKind::Email],
+            methods_required: 2,
+            ..ResetPolicy::default()
+        };
+        assert_eq!(
+            policy.check(3).map_err(ResetPolicyProblem::field),
+            Err("methods")
+        );
+        let policy = ResetPolicy {
+            contact_admin: "x".repeat(MAX_CONTACT_CHARS + 1),
+            ..ResetPolicy::default()
+        };
+        assert_eq!(
+            policy.check(3).map_err(ResetPolicyProblem::field),
+            Err("contact_admin")
         );
     }
 

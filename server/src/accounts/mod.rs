@@ -1,5 +1,5 @@
-//! User accounts: canonical names, storage, sign-in with lockout, password change and the
-//! admin users list.
+//! User accounts: canonical names, storage, sign-in with lockout and password change.
+//! The admin users list is `admin::users`.
 
 mod canonical;
 mod lockout;

@@ -1,5 +1,5 @@
 //! The account workflows behind the server functions: sign-in with lockout and
-//! throttling, sign-out, the current user, password change and the admin users list.
+//! throttling, sign-out, the current user and password change.
 
 use super::store::{self, UserRecord};
 use super::Lockout;
@@ -11,7 +11,7 @@ use crate::policy::RegistrationRules;
 use crate::sessions::{ActiveSession, Sessions};
 use crate::throttle::Throttle;
 use app::api::context::{AccountService, RequestMeta, SetCookie};
-use app::api::{Me, UserPage, USERS_PAGE_SIZE};
+use app::api::Me;
 use app::domain::password_policy::MAX_PASSWORD_CHARS;
 use app::domain::{AppError, FieldProblem, Role, Username};
 use sqlx::SqlitePool;
@@ -23,6 +23,7 @@ pub struct SqlAccounts {
     pub hasher: Arc<PasswordHasher>,
     pub sessions: Arc<Sessions>,
     pub sign_in_throttle: Throttle,
+    /// The configured `[sign_in]` lockout, used where the password policy leaves it open.
     pub lockout: Lockout,
     pub registration: RegistrationRules,
     pub password_policy: Arc<PasswordPolicies>,
@@ -133,7 +134,13 @@ impl SqlAccounts {
             let failures = store::record_failure(&self.pool, user.id, now)
                 .await
                 .or_internal(rid)?;
-            if let Some(until) = self.lockout.lock_until(failures, now) {
+            // The stored password policy decides; `self.lockout` is the configured default.
+            let lockout = self
+                .password_policy
+                .lockout(self.lockout)
+                .await
+                .or_internal(rid)?;
+            if let Some(until) = lockout.lock_until(failures, now) {
                 store::lock(&self.pool, user.id, until, now)
                     .await
                     .or_internal(rid)?;
@@ -321,27 +328,5 @@ impl AccountService for SqlAccounts {
             .create(caller.user.id, meta.ip, &meta.user_agent)
             .await
             .or_internal(rid)
-    }
-
-    async fn list_users(
-        &self,
-        meta: &RequestMeta,
-        search: String,
-        page: u32,
-    ) -> Result<UserPage, AppError> {
-        self.require(meta, &Role::ALL).await?;
-        if search.chars().count() > 128 {
-            return Err(AppError::invalid("search", FieldProblem::TooLong));
-        }
-        let page = page.min(1_000_000);
-        let (rows, total) = store::search(&self.pool, &search, page, USERS_PAGE_SIZE)
-            .await
-            .or_internal(&meta.request_id)?;
-        Ok(UserPage {
-            rows,
-            total,
-            page,
-            page_size: USERS_PAGE_SIZE,
-        })
     }
 }

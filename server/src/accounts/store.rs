@@ -4,10 +4,9 @@
 use super::canonical::{canonical_text, canonical_username};
 use crate::error::Result;
 use crate::passwords::HashingParams;
-use app::api::{AccountStatus, UserRow};
 use app::domain::{Role, Username};
 // Dynamic SQL here only splices constant column lists and filters, never input.
-use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{AssertSqlSafe, SqliteConnection, SqlitePool};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserRecord {
@@ -249,81 +248,4 @@ pub async fn record_success(pool: &SqlitePool, user_id: i64, now: i64) -> Result
     .execute(pool)
     .await?;
     Ok(())
-}
-
-/// `%` and `_` in the search are literal.
-fn like_pattern(search: &str) -> String {
-    let escaped = search
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
-/// One page of users whose username, display name or email contains `search`.
-pub async fn search(
-    pool: &SqlitePool,
-    search: &str,
-    page: u32,
-    page_size: u32,
-) -> Result<(Vec<UserRow>, u64)> {
-    let pattern = like_pattern(search.trim());
-    let filter = "FROM users WHERE username LIKE ?1 ESCAPE '\\' OR display_name LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\'";
-    let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) {filter}")))
-        .bind(&pattern)
-        .fetch_one(pool)
-        .await?;
-    let rows: Vec<(i64, String, String, Option<String>, String)> = sqlx::query_as(AssertSqlSafe(format!(
-        "SELECT id, username, display_name, email, status {filter} ORDER BY username_canonical LIMIT ?2 OFFSET ?3"
-    )))
-    .bind(&pattern)
-    .bind(i64::from(page_size))
-    .bind(i64::from(page) * i64::from(page_size))
-    .fetch_all(pool)
-    .await?;
-    let groups = groups_of(pool, rows.iter().map(|r| r.0)).await?;
-    let users = rows
-        .into_iter()
-        .map(|(id, username, display_name, email, status)| UserRow {
-            username,
-            display_name,
-            email,
-            status: AccountStatus::parse(&status).unwrap_or(AccountStatus::Disabled),
-            groups: groups
-                .iter()
-                .filter(|(uid, _)| *uid == id)
-                .map(|(_, g)| g.clone())
-                .collect(),
-        })
-        .collect();
-    Ok((users, u64::try_from(total).unwrap_or(0)))
-}
-
-async fn groups_of(
-    pool: &SqlitePool,
-    ids: impl Iterator<Item = i64>,
-) -> Result<Vec<(i64, String)>> {
-    let ids: Vec<i64> = ids.collect();
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut query = QueryBuilder::<Sqlite>::new(
-        "SELECT gm.user_id, g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id IN (",
-    );
-    let mut list = query.separated(", ");
-    for id in ids {
-        list.push_bind(id);
-    }
-    query.push(") ORDER BY g.name");
-    Ok(query.build_query_as().fetch_all(pool).await?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_wildcards_in_a_search_are_literal() {
-        assert_eq!(like_pattern("50%_off"), "%50\\%\\_off%");
-    }
 }

@@ -2,11 +2,11 @@
 //! demos) this is where codes arrive instead of leaving the machine.
 
 use crate::accounts::SqlAccounts;
-use crate::delivery::Delivery;
+use crate::delivery::{Delivery, OutboxStatus};
 use crate::error::OrInternal;
 use app::api::context::{OutboxService, RequestMeta};
 use app::api::OutboxEntry;
-use app::domain::{AppError, Role};
+use app::domain::{AdminSection, AppError};
 use std::sync::Arc;
 
 /// Rows shown; older ones stay in the table.
@@ -20,25 +20,37 @@ pub struct AdminOutbox {
 #[async_trait::async_trait]
 impl OutboxService for AdminOutbox {
     async fn recent(&self, meta: &RequestMeta) -> Result<Vec<OutboxEntry>, AppError> {
-        self.accounts.require(meta, &[Role::GlobalAdmin]).await?;
+        self.accounts
+            .require(meta, AdminSection::Outbox.roles())
+            .await?;
         let rows = self
             .delivery
             .recent(SHOWN)
             .await
             .or_internal(&meta.request_id)?;
+        let now = self.delivery.now();
         Ok(rows
             .into_iter()
             .map(|row| OutboxEntry {
                 id: row.id,
+                retryable: row.retryable(now),
                 channel: row.channel.as_str().into(),
                 recipient: row.recipient,
                 subject: row.subject,
-                body: row.body_text,
+                // Held messages are what outbox mode is for; a failed one keeps its body
+                // (with its code) only for a retry, not for reading.
+                body: if row.status == OutboxStatus::Held {
+                    row.body_text
+                } else {
+                    String::new()
+                },
                 status: row.status.as_str().into(),
                 attempts: row.attempts,
                 last_error: row.last_error,
                 created_at: row.created_at,
                 sent_at: row.sent_at,
+                next_attempt_at: (row.status == OutboxStatus::Pending)
+                    .then_some(row.next_attempt_at),
             })
             .collect())
     }

@@ -9,7 +9,7 @@ mod writer;
 #[cfg(test)]
 mod tests;
 
-pub use chain::{verify_chain, AuditRow, ChainReport, GENESIS_HASH};
+pub use chain::{verify_chain, AuditRow, ChainReport, Link, GENESIS_HASH};
 pub use writer::{Audit, MAX_DETAIL_BYTES, MAX_USER_AGENT_BYTES};
 
 use std::net::IpAddr;
@@ -40,6 +40,7 @@ pub enum AuditKind {
     SessionsRevoked,
     ReRegistrationRequired,
     UsersImported,
+    UsersExported,
     GroupCreated,
     GroupRenamed,
     GroupDeleted,
@@ -53,7 +54,7 @@ pub enum AuditKind {
 }
 
 impl AuditKind {
-    pub const ALL: [Self; 32] = [
+    pub const ALL: [Self; 33] = [
         Self::ResetStarted,
         Self::CaptchaFailed,
         Self::MethodChosen,
@@ -76,6 +77,7 @@ impl AuditKind {
         Self::SessionsRevoked,
         Self::ReRegistrationRequired,
         Self::UsersImported,
+        Self::UsersExported,
         Self::GroupCreated,
         Self::GroupRenamed,
         Self::GroupDeleted,
@@ -113,6 +115,7 @@ impl AuditKind {
             Self::SessionsRevoked => "sessions_revoked",
             Self::ReRegistrationRequired => "re_registration_required",
             Self::UsersImported => "users_imported",
+            Self::UsersExported => "users_exported",
             Self::GroupCreated => "group_created",
             Self::GroupRenamed => "group_renamed",
             Self::GroupDeleted => "group_deleted",

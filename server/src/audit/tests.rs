@@ -145,6 +145,30 @@ async fn an_edited_row_is_reported_where_it_was_edited() {
 }
 
 #[tokio::test]
+async fn a_changed_or_removed_actor_breaks_the_chain() {
+    let s = setup().await;
+    record_some(&s, 2).await;
+    let mut by_admin = event(AuditKind::UserDisabled, 2).account(100);
+    by_admin.actor_id = Some(42);
+    s.audit.record(by_admin).await.unwrap();
+    record_some(&s, 2).await;
+    assert_eq!(rows(&s.pool).await[2].actor_id, Some(42));
+    assert_eq!(verify_chain(&s.pool).await.unwrap().first_broken, None);
+    sqlx::query("DROP TRIGGER audit_events_no_update")
+        .execute(&s.pool)
+        .await
+        .unwrap();
+    for actor in [Some(43), None] {
+        sqlx::query("UPDATE audit_events SET actor_id = ? WHERE id = 3")
+            .bind(actor)
+            .execute(&s.pool)
+            .await
+            .unwrap();
+        assert_eq!(verify_chain(&s.pool).await.unwrap().first_broken, Some(3));
+    }
+}
+
+#[tokio::test]
 async fn a_rehashed_edit_is_still_found_at_the_next_row() {
     let s = setup().await;
     record_some(&s, 4).await;

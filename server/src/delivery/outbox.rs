@@ -172,6 +172,37 @@ pub async fn recent(pool: &sqlx::SqlitePool, limit: i64) -> Result<Vec<OutboxRow
     .await
 }
 
+/// Makes a failed or retrying message due at `now`, its attempts counted afresh. Only a
+/// message that can still be sent: waiting after a failed attempt, or failed with its body
+/// still kept, and its code (if any) not expired. One statement, so it cannot race the
+/// worker's claim.
+pub async fn retry(pool: &sqlx::SqlitePool, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?2, \
+         lease_until = NULL \
+         WHERE id = ?1 AND ((status = 'pending' AND attempts > 0) \
+             OR (status = 'failed' AND body_text <> '')) \
+         AND (expires_at IS NULL OR expires_at > ?2)",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+impl OutboxRow {
+    /// Whether `retry` would take this message (the same conditions).
+    pub fn retryable(&self, now: i64) -> bool {
+        let sendable = match self.status {
+            OutboxStatus::Pending => self.attempts > 0,
+            OutboxStatus::Failed => !self.body_text.is_empty(),
+            _ => false,
+        };
+        sendable && self.expires_at.is_none_or(|at| at > now)
+    }
+}
+
 /// One row by id.
 pub async fn find(pool: &sqlx::SqlitePool, id: i64) -> Result<Option<OutboxRow>, sqlx::Error> {
     sqlx::query_as(concat!(

@@ -2,7 +2,8 @@
 //! `config.rs` because only delivery uses it; `config.rs` re-exports it.
 
 use crate::config::{bad, in_range, ConfigError};
-use secrecy::SecretString;
+use app::domain::FieldProblem;
+use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -233,19 +234,25 @@ fn is_loopback(host: &str) -> bool {
 }
 
 impl RawSmtp {
-    fn check(self) -> Result<SmtpConfig, ConfigError> {
+    /// Checks the SMTP settings, from the configuration or from the admin page.
+    pub(crate) fn check(self) -> Result<SmtpConfig, SettingError> {
         let host = self.host.trim().to_owned();
         if host.is_empty() || host.contains(char::is_whitespace) {
-            return Err(bad("delivery.smtp.host", "must be a host name or address"));
+            return Err(fail(
+                "delivery.smtp.host",
+                FieldProblem::HostName,
+                "must be a host name or address",
+            ));
         }
-        let port = in_range("delivery.smtp.port", self.port, 1, 65_535)? as u16;
+        let port = range("delivery.smtp.port", self.port, 1, 65_535)? as u16;
         let security = match self.security.as_str() {
             "starttls" => SmtpSecurity::StartTls,
             "tls" => SmtpSecurity::Tls,
             "none" => SmtpSecurity::None,
             other => {
-                return Err(bad(
+                return Err(fail(
                     "delivery.smtp.security",
+                    FieldProblem::UnknownChoice,
                     format!("must be \"starttls\", \"tls\" or \"none\", got \"{other}\""),
                 ))
             }
@@ -254,8 +261,9 @@ impl RawSmtp {
             // The TLS parameters need a name the certificate can be checked against;
             // building them now turns a bad host into a start-up error, not a send error.
             lettre::transport::smtp::client::TlsParameters::new(host.clone()).map_err(|e| {
-                bad(
+                fail(
                     "delivery.smtp.host",
+                    FieldProblem::HostName,
                     format!("`{host}` cannot be used for TLS ({e})"),
                 )
             })?;
@@ -264,25 +272,28 @@ impl RawSmtp {
             (true, true) => None,
             (false, false) => Some((self.username, SecretString::from(self.password))),
             _ => {
-                return Err(bad(
+                return Err(fail(
                     "delivery.smtp.username",
+                    FieldProblem::CredentialsHalfSet,
                     "username and password must both be set or both be empty",
                 ))
             }
         };
         if credentials.is_some() && security == SmtpSecurity::None && !is_loopback(&host) {
-            return Err(bad(
+            return Err(fail(
                 "delivery.smtp.security",
+                FieldProblem::CredentialsInClear,
                 "credentials would cross the network in clear: use \"starttls\" or \"tls\"",
             ));
         }
         let from = self.from.parse::<lettre::message::Mailbox>().map_err(|e| {
-            bad(
+            fail(
                 "delivery.smtp.from",
+                FieldProblem::Mailbox,
                 format!("`{}` is not a mailbox ({e})", self.from),
             )
         })?;
-        let timeout = in_range("delivery.smtp.timeout_seconds", self.timeout_seconds, 1, 30)?;
+        let timeout = range("delivery.smtp.timeout_seconds", self.timeout_seconds, 1, 30)?;
         Ok(SmtpConfig {
             host,
             port,
@@ -292,33 +303,46 @@ impl RawSmtp {
             timeout: Duration::from_secs(timeout as u64),
         })
     }
+
+    /// The raw form of checked settings: what the admin page starts from when no settings
+    /// were saved there.
+    pub fn from_checked(smtp: &SmtpConfig) -> Self {
+        let (username, password) = match &smtp.credentials {
+            Some((username, password)) => (username.clone(), password.expose_secret().to_owned()),
+            None => (String::new(), String::new()),
+        };
+        Self {
+            host: smtp.host.clone(),
+            port: i64::from(smtp.port),
+            security: match smtp.security {
+                SmtpSecurity::StartTls => "starttls",
+                SmtpSecurity::Tls => "tls",
+                SmtpSecurity::None => "none",
+            }
+            .into(),
+            username,
+            password,
+            from: smtp.from.to_string(),
+            timeout_seconds: smtp.timeout.as_secs() as i64,
+        }
+    }
 }
 
 impl RawSms {
-    fn check(self) -> Result<Option<SmsConfig>, ConfigError> {
-        // The template is checked even without a URL so a mistake shows before it matters.
+    /// Checks the SMS settings; `None` when no provider URL is set.
+    pub(crate) fn check(self) -> Result<Option<SmsConfig>, SettingError> {
+        // Everything but the URL is checked even without one, so a mistake shows before
+        // it matters.
         check_template(&self.body_template)?;
-        let timeout = in_range("delivery.sms.timeout_seconds", self.timeout_seconds, 1, 30)?;
-        let raw_url = self.url.trim();
-        if raw_url.is_empty() {
-            return Ok(None);
-        }
-        // The URL may carry an API key, so errors do not repeat it.
-        let url = url::Url::parse(raw_url)
-            .map_err(|e| bad("delivery.sms.url", format!("is not a URL ({e})")))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(bad("delivery.sms.url", "scheme must be http or https"));
-        }
-        if url.host_str().is_none() {
-            return Err(bad("delivery.sms.url", "must name a host"));
-        }
+        let timeout = range("delivery.sms.timeout_seconds", self.timeout_seconds, 1, 30)?;
         let method = match self.method.to_ascii_uppercase().as_str() {
             "POST" => http::Method::POST,
             "PUT" => http::Method::PUT,
             "PATCH" => http::Method::PATCH,
             other => {
-                return Err(bad(
+                return Err(fail(
                     "delivery.sms.method",
+                    FieldProblem::UnknownChoice,
                     format!("must be POST, PUT or PATCH, got \"{other}\""),
                 ))
             }
@@ -327,12 +351,30 @@ impl RawSms {
         for (name, value) in &self.headers {
             let key = format!("delivery.sms.headers.{name}");
             let header_name = http::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| bad(&key, "is not a valid header name"))?;
+                .map_err(|_| fail(&key, FieldProblem::Header, "is not a valid header name"))?;
             // The value may be a secret: the reason does not quote it.
-            let mut header_value = http::HeaderValue::from_str(value)
-                .map_err(|_| bad(&key, "value is not a valid header value"))?;
+            let mut header_value = http::HeaderValue::from_str(value).map_err(|_| {
+                fail(
+                    &key,
+                    FieldProblem::Header,
+                    "value is not a valid header value",
+                )
+            })?;
             header_value.set_sensitive(true);
             headers.push((header_name, header_value));
+        }
+        let raw_url = self.url.trim();
+        if raw_url.is_empty() {
+            return Ok(None);
+        }
+        let bad_url = |reason: String| fail("delivery.sms.url", FieldProblem::Url, reason);
+        // The URL may carry an API key, so errors do not repeat it.
+        let url = url::Url::parse(raw_url).map_err(|e| bad_url(format!("is not a URL ({e})")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(bad_url("scheme must be http or https".into()));
+        }
+        if url.host_str().is_none() {
+            return Err(bad_url("must name a host".into()));
         }
         Ok(Some(SmsConfig {
             url,
@@ -342,14 +384,39 @@ impl RawSms {
             timeout: Duration::from_secs(timeout as u64),
         }))
     }
+
+    /// The raw form of checked settings (the defaults when there is no provider).
+    pub fn from_checked(sms: Option<&SmsConfig>) -> Self {
+        let Some(sms) = sms else {
+            return Self::default();
+        };
+        Self {
+            url: sms.url.to_string(),
+            method: sms.method.to_string(),
+            headers: sms
+                .headers
+                .iter()
+                .map(|(name, value)| {
+                    let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                    (name.as_str().to_owned(), value)
+                })
+                .collect(),
+            body_template: sms.body_template.clone(),
+            timeout_seconds: sms.timeout.as_secs() as i64,
+        }
+    }
 }
 
 /// The template must use both placeholders and give valid JSON for awkward sample values.
-fn check_template(template: &str) -> Result<(), ConfigError> {
+fn check_template(template: &str) -> Result<(), SettingError> {
     let key = "delivery.sms.body_template";
     for placeholder in ["{{to}}", "{{text}}"] {
         if !template.contains(placeholder) {
-            return Err(bad(key, format!("must contain {placeholder}")));
+            return Err(fail(
+                key,
+                FieldProblem::SmsTemplate,
+                format!("must contain {placeholder}"),
+            ));
         }
     }
     let sample = crate::delivery::sms::render_body(
@@ -359,7 +426,75 @@ fn check_template(template: &str) -> Result<(), ConfigError> {
     );
     serde_json::from_str::<serde_json::Value>(&sample)
         .map(|_| ())
-        .map_err(|e| bad(key, format!("does not give valid JSON ({e})")))
+        .map_err(|e| {
+            fail(
+                key,
+                FieldProblem::SmsTemplate,
+                format!("does not give valid JSON ({e})"),
+            )
+        })
+}
+
+/// A delivery setting that failed its check: its configuration key, the problem the admin
+/// page shows next to the field, and the reason a start-up error gives (never quoting a
+/// secret). One set of checks serves the configuration file and the admin page.
+#[derive(Debug, Clone)]
+pub struct SettingError {
+    pub key: String,
+    pub problem: FieldProblem,
+    pub reason: String,
+}
+
+impl From<SettingError> for ConfigError {
+    fn from(error: SettingError) -> Self {
+        bad(&error.key, error.reason)
+    }
+}
+
+fn fail(key: &str, problem: FieldProblem, reason: impl Into<String>) -> SettingError {
+    SettingError {
+        key: key.to_owned(),
+        problem,
+        reason: reason.into(),
+    }
+}
+
+fn range(key: &str, value: i64, min: i64, max: i64) -> Result<i64, SettingError> {
+    in_range(key, value, min, max).map_err(|error| SettingError {
+        key: error.key,
+        // The limits here are small positive numbers.
+        problem: FieldProblem::Between {
+            min: u32::try_from(min).unwrap_or(0),
+            max: u32::try_from(max).unwrap_or(u32::MAX),
+        },
+        reason: error.reason,
+    })
+}
+
+/// Where the admin page keeps the SMTP and SMS settings (a `policy_settings` document).
+pub const SAVED_SETTINGS: &str = "delivery";
+
+/// The SMTP and SMS settings saved on the admin page. They replace the configuration's
+/// `[delivery.smtp]` and `[delivery.sms]` whole; the mode, retries and polling stay as
+/// configured. Holds secrets, so it has no `Debug`.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct SavedDelivery {
+    pub smtp: RawSmtp,
+    pub sms: RawSms,
+}
+
+impl SavedDelivery {
+    /// What applies before anything was saved: the configuration's settings.
+    pub fn from_config(config: &DeliveryConfig) -> Self {
+        Self {
+            smtp: RawSmtp::from_checked(&config.smtp),
+            sms: RawSms::from_checked(config.sms.as_ref()),
+        }
+    }
+
+    pub fn check(self) -> Result<(SmtpConfig, Option<SmsConfig>), SettingError> {
+        Ok((self.smtp.check()?, self.sms.check()?))
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The outbox and worker against a real (temporary) database and a manual clock.
 
 use super::*;
-use crate::clock::ManualClock;
+use crate::clock::{Clock, ManualClock};
 use crate::config::RawDelivery;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -180,7 +180,7 @@ async fn a_failing_send_is_retried_with_exponential_backoff_and_sent_exactly_onc
 }
 
 #[tokio::test]
-async fn a_message_is_given_up_as_failed_after_max_attempts_and_its_body_wiped() {
+async fn a_message_is_given_up_as_failed_after_max_attempts_and_its_body_wiped_a_day_later() {
     let s = setup_with(|raw| raw.max_attempts = 3, Flaky::new(usize::MAX)).await;
     let id = s.enqueue(&code_email(None)).await;
     for _ in 0..3 {
@@ -194,9 +194,18 @@ async fn a_message_is_given_up_as_failed_after_max_attempts_and_its_body_wiped()
         row.last_error.as_deref(),
         Some("connection refused (try 3)")
     );
+    // Kept for an admin's retry...
+    assert_eq!(s.run().await, 0);
+    assert_eq!(s.row(id).await.body_text, "Your code is 123456");
+    assert!(s.row(id).await.retryable(s.clock.now()));
+    // ...for a day at most.
+    s.clock.advance(worker::FAILED_KEPT_SECS);
+    assert_eq!(s.run().await, 0);
+    let row = s.row(id).await;
     assert_eq!(row.body_text, "");
     assert_eq!(row.body_html.as_deref(), Some(""));
-    assert_eq!(s.run().await, 0);
+    assert!(!row.retryable(s.clock.now()));
+    assert!(!s.delivery.retry(id).await.unwrap());
     assert_eq!(s.email.calls.load(Ordering::SeqCst), 3);
 }
 
@@ -324,7 +333,7 @@ async fn stored_errors_never_contain_the_smtp_password_or_sms_keys() {
         noisy,
     )
     .await;
-    assert!(!s.delivery.secrets.is_empty());
+    assert!(!s.delivery.live().secrets.is_empty());
     let id = s.enqueue(&code_email(None)).await;
     s.run().await;
     let error = s.row(id).await.last_error.unwrap();
@@ -369,7 +378,6 @@ async fn sms_without_a_provider_is_refused_at_enqueue_and_fails_at_once_if_queue
     assert_eq!(row.status, OutboxStatus::Failed);
     assert_eq!(row.attempts, 1);
     assert!(row.last_error.unwrap().contains("SMS is not configured"));
-    assert_eq!(row.body_text, "");
 }
 
 #[tokio::test]
@@ -419,4 +427,48 @@ async fn deleting_the_user_keeps_the_delivery_record_without_the_link() {
         .await
         .unwrap();
     assert_eq!(s.row(id).await.user_id, None);
+}
+
+#[tokio::test]
+async fn a_failed_message_retried_is_sent_with_its_attempts_counted_afresh() {
+    let s = setup_with(|raw| raw.max_attempts = 1, Flaky::new(1)).await;
+    let id = s.enqueue(&code_email(Some(START + 600))).await;
+    assert_eq!(s.run().await, 1);
+    assert_eq!(s.row(id).await.status, OutboxStatus::Failed);
+    assert!(s.delivery.retry(id).await.unwrap());
+    let row = s.row(id).await;
+    assert_eq!((row.status, row.attempts), (OutboxStatus::Pending, 0));
+    assert_eq!(row.next_attempt_at, START);
+    assert_eq!(s.run().await, 1);
+    let row = s.row(id).await;
+    assert_eq!(row.status, OutboxStatus::Sent);
+    assert_eq!(row.body_text, "");
+    assert_eq!(s.email.sent()[0].text, "Your code is 123456");
+    // Sent messages and messages whose code expired are not retried.
+    assert!(!s.delivery.retry(id).await.unwrap());
+    let late = s.enqueue(&code_email(Some(START + 10))).await;
+    s.clock.advance(10);
+    assert!(!s.delivery.retry(late).await.unwrap());
+}
+
+#[tokio::test]
+async fn applied_settings_take_over_from_the_next_attempt() {
+    let s = setup(Flaky::new(0)).await;
+    let before = s.delivery.current().0;
+    let mut raw = crate::config::RawSmtp::from_checked(&before);
+    raw.host = "127.0.0.1".into();
+    raw.port = 1;
+    raw.security = "none".into();
+    let smtp = raw.check().unwrap();
+    s.delivery.apply(smtp, None);
+    assert_eq!(s.delivery.current().0.port, 1);
+    assert!(s.delivery.current().1.is_none());
+    // The real transport now: nothing listens on port 1, and SMS is gone.
+    let id = s.enqueue(&code_email(None)).await;
+    assert_eq!(s.run().await, 1);
+    let row = s.row(id).await;
+    assert_eq!(row.status, OutboxStatus::Pending);
+    assert!(row.last_error.unwrap().starts_with("SMTP"));
+    assert!(s.email.sent().is_empty());
+    assert!(!s.delivery.accepts(Channel::Sms));
 }

@@ -5,14 +5,15 @@
 use super::email::SmtpTransport;
 use super::outbox::{self, Channel, Message, OutboxRow};
 use super::redact::{mask_recipient, scrub_error};
+use super::settings::{SavedDelivery, SAVED_SETTINGS};
 use super::sms::HttpSmsTransport;
 use super::{OutgoingMessage, Transport};
 use crate::clock::SharedClock;
-use crate::config::{DeliveryConfig, DeliveryMode};
+use crate::config::{DeliveryConfig, DeliveryMode, SmsConfig, SmtpConfig};
 use async_trait::async_trait;
 use secrecy::ExposeSecret;
 use sqlx::{SqliteConnection, SqlitePool};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
@@ -23,6 +24,9 @@ pub const LEASE_SECS: i64 = 60;
 /// A send that has not finished by now is abandoned as failed, so the lease never lapses
 /// while the send might still succeed (which could send the message twice).
 const SEND_DEADLINE: Duration = Duration::from_secs(45);
+/// How long a failed message keeps its body for an admin's retry, at most: a message
+/// carrying a code loses it sooner, when the code expires.
+pub const FAILED_KEPT_SECS: i64 = 24 * 3600;
 /// Messages handled per `run_once`, so shutdown is never far away.
 pub const BATCH: usize = 20;
 
@@ -47,13 +51,49 @@ pub enum EnqueueError {
 pub struct Delivery {
     pub(super) pool: SqlitePool,
     clock: SharedClock,
+    /// As configured at start-up. The SMTP and SMS parts may since have been replaced
+    /// from the admin page: `current` has the ones in use.
     pub(super) config: DeliveryConfig,
+    /// Swapped whole when an admin saves new settings; each send takes the current one,
+    /// so queued messages use the new settings on their next attempt and a send already
+    /// under way finishes with the transport it started with.
+    live: RwLock<Arc<Live>>,
+    wake: Notify,
+}
+
+/// The transports in use and the settings they were built from.
+pub(super) struct Live {
+    pub smtp: SmtpConfig,
+    pub sms_config: Option<SmsConfig>,
     email: Arc<dyn Transport>,
     /// None when no SMS provider is configured: SMS messages then fail at once.
     sms: Option<Arc<dyn Transport>>,
     /// Configured secrets that must never reach `last_error` or the log.
-    pub(super) secrets: Vec<String>,
-    wake: Notify,
+    pub secrets: Vec<String>,
+}
+
+/// The SMTP transport and (when a provider is set) the SMS one. Neither connects yet.
+fn real_transports(
+    smtp: &SmtpConfig,
+    sms: Option<&SmsConfig>,
+) -> (Arc<dyn Transport>, Option<Arc<dyn Transport>>) {
+    let email: Arc<dyn Transport> = match SmtpTransport::new(smtp) {
+        Ok(transport) => Arc::new(transport),
+        Err(error) => {
+            tracing::error!(%error, "the SMTP transport cannot be built; emails will fail");
+            Arc::new(Unavailable(error))
+        }
+    };
+    let sms = sms.map(|sms| -> Arc<dyn Transport> {
+        match HttpSmsTransport::new(sms) {
+            Ok(transport) => Arc::new(transport),
+            Err(error) => {
+                tracing::error!(%error, "the SMS transport cannot be built; SMS will fail");
+                Arc::new(Unavailable(error))
+            }
+        }
+    });
+    (email, sms)
 }
 
 /// Stands in for a transport that could not be built, so the server still starts (and
@@ -67,12 +107,12 @@ impl Transport for Unavailable {
     }
 }
 
-fn secrets_of(config: &DeliveryConfig) -> Vec<String> {
+fn secrets_of(smtp: &SmtpConfig, sms: Option<&SmsConfig>) -> Vec<String> {
     let mut secrets = Vec::new();
-    if let Some((_, password)) = &config.smtp.credentials {
+    if let Some((_, password)) = &smtp.credentials {
         secrets.push(password.expose_secret().to_owned());
     }
-    if let Some(sms) = &config.sms {
+    if let Some(sms) = sms {
         for (_, value) in &sms.headers {
             if let Ok(value) = value.to_str() {
                 secrets.push(value.to_owned());
@@ -98,22 +138,7 @@ fn secrets_of(config: &DeliveryConfig) -> Vec<String> {
 impl Delivery {
     /// Builds the real SMTP and (when configured) SMS transports. Neither connects yet.
     pub fn new(pool: SqlitePool, clock: SharedClock, config: &DeliveryConfig) -> Self {
-        let email: Arc<dyn Transport> = match SmtpTransport::new(&config.smtp) {
-            Ok(transport) => Arc::new(transport),
-            Err(error) => {
-                tracing::error!(%error, "the SMTP transport cannot be built; emails will fail");
-                Arc::new(Unavailable(error))
-            }
-        };
-        let sms = config.sms.as_ref().map(|sms| -> Arc<dyn Transport> {
-            match HttpSmsTransport::new(sms) {
-                Ok(transport) => Arc::new(transport),
-                Err(error) => {
-                    tracing::error!(%error, "the SMS transport cannot be built; SMS will fail");
-                    Arc::new(Unavailable(error))
-                }
-            }
-        });
+        let (email, sms) = real_transports(&config.smtp, config.sms.as_ref());
         Self::build(pool, clock, config, email, sms)
     }
 
@@ -135,21 +160,74 @@ impl Delivery {
         email: Arc<dyn Transport>,
         sms: Option<Arc<dyn Transport>>,
     ) -> Self {
+        let live = Live {
+            secrets: secrets_of(&config.smtp, config.sms.as_ref()),
+            smtp: config.smtp.clone(),
+            sms_config: config.sms.clone(),
+            email,
+            sms,
+        };
         Self {
             pool,
             clock,
-            secrets: secrets_of(config),
             config: config.clone(),
-            email,
-            sms,
+            live: RwLock::new(Arc::new(live)),
             wake: Notify::new(),
         }
+    }
+
+    /// The transports in use now.
+    pub(super) fn live(&self) -> Arc<Live> {
+        // A panic while swapping cannot leave a half-written Arc behind, so a poisoned
+        // lock still holds a whole value.
+        self.live.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The SMTP and SMS settings in use now (the configuration's, or the admin page's).
+    pub fn current(&self) -> (SmtpConfig, Option<SmsConfig>) {
+        let live = self.live();
+        (live.smtp.clone(), live.sms_config.clone())
+    }
+
+    /// Uses new SMTP and SMS settings from now on, without a restart. Messages already
+    /// queued use them on their next attempt.
+    pub fn apply(&self, smtp: SmtpConfig, sms: Option<SmsConfig>) {
+        let (email, sms_transport) = real_transports(&smtp, sms.as_ref());
+        let live = Arc::new(Live {
+            secrets: secrets_of(&smtp, sms.as_ref()),
+            smtp,
+            sms_config: sms,
+            email,
+            sms: sms_transport,
+        });
+        *self.live.write().unwrap_or_else(|e| e.into_inner()) = live;
+        tracing::info!("delivery settings applied");
+        // Anything waiting for a retry may go through now.
+        self.wake();
+    }
+
+    /// Applies the settings saved on the admin page, if any (at start-up: they outlive a
+    /// restart). Saved settings that no longer pass the checks are left aside, loudly.
+    pub async fn apply_saved(&self) -> Result<(), sqlx::Error> {
+        let saved: Option<SavedDelivery> =
+            crate::policy::settings::load(&self.pool, SAVED_SETTINGS).await?;
+        match saved.map(SavedDelivery::check) {
+            Some(Ok((smtp, sms))) => self.apply(smtp, sms),
+            Some(Err(error)) => tracing::error!(
+                key = %error.key,
+                reason = %error.reason,
+                "the saved delivery settings are invalid; using the configuration's"
+            ),
+            None => {}
+        }
+        Ok(())
     }
 
     pub fn mode(&self) -> DeliveryMode {
         self.config.mode
     }
 
+    /// As configured at start-up; `current` has the SMTP and SMS settings in use.
     pub fn config(&self) -> &DeliveryConfig {
         &self.config
     }
@@ -159,7 +237,7 @@ impl Delivery {
     pub fn accepts(&self, channel: Channel) -> bool {
         match (self.config.mode, channel) {
             (DeliveryMode::Outbox, _) | (_, Channel::Email) => true,
-            (DeliveryMode::Send, Channel::Sms) => self.sms.is_some(),
+            (DeliveryMode::Send, Channel::Sms) => self.live().sms.is_some(),
         }
     }
 
@@ -181,6 +259,21 @@ impl Delivery {
     pub fn wake(&self) {
         // notify_one keeps a permit when the worker is busy, so no wake-up is lost.
         self.wake.notify_one();
+    }
+
+    /// Makes a failed or waiting message due now with its attempts counted afresh, and
+    /// wakes the worker. False when the message cannot be sent any more (see
+    /// `outbox::retry`).
+    pub async fn retry(&self, id: i64) -> Result<bool, sqlx::Error> {
+        let done = outbox::retry(&self.pool, id, self.clock.now()).await?;
+        if done {
+            self.wake();
+        }
+        Ok(done)
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now()
     }
 
     /// Newest first, for the admin outbox page.
@@ -210,6 +303,9 @@ impl Delivery {
     /// `wake` or the poll interval in between. Ends at once in outbox mode.
     pub fn spawn_worker(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
         tokio::spawn(async move {
+            if let Err(error) = self.apply_saved().await {
+                tracing::error!(%error, "cannot read the saved delivery settings; using the configuration's");
+            }
             if self.config.mode == DeliveryMode::Outbox {
                 tracing::info!("delivery mode is outbox: messages are held for /admin/outbox");
                 return;
@@ -262,6 +358,17 @@ impl Delivery {
             let channel = Channel::parse(channel).map_or("unknown", Channel::as_str);
             count(channel, "expired");
         }
+        // Failed messages were kept for a retry; not beyond their code or a day.
+        sqlx::query(concat!(
+            "UPDATE outbox SET ",
+            wipe_bodies!(),
+            " WHERE status = 'failed' AND body_text <> '' \
+             AND (expires_at <= ?1 OR next_attempt_at <= ?2)"
+        ))
+        .bind(now)
+        .bind(now - FAILED_KEPT_SECS)
+        .execute(&self.pool)
+        .await?;
         Ok(expired.len())
     }
 
@@ -307,9 +414,10 @@ impl Delivery {
         let message = &claimed.message;
         let channel = message.channel.as_str();
         let to = mask_recipient(&message.recipient);
+        let live = self.live();
         let transport = match message.channel {
-            Channel::Email => Some(&self.email),
-            Channel::Sms => self.sms.as_ref(),
+            Channel::Email => Some(&live.email),
+            Channel::Sms => live.sms.as_ref(),
         };
         let result = match transport {
             Some(transport) => {
@@ -342,19 +450,18 @@ impl Delivery {
                 .await?
             }
             Err(error) => {
-                let error = scrub_error(&error, &self.secrets);
+                let error = scrub_error(&error, &live.secrets);
                 let give_up =
                     transport.is_none() || attempts >= i64::from(self.config.max_attempts);
                 if give_up {
                     tracing::warn!(id, channel, to = %to, attempts, %error, "message failed; giving up");
                     count(channel, "failed");
                     self.record(
-                        concat!(
-                            "UPDATE outbox SET status = 'failed', last_error = ?5, attempts = ?2, ",
-                            "next_attempt_at = ?1, lease_until = NULL, ",
-                            wipe_bodies!(),
-                            " WHERE id = ?3 AND status = 'sending' AND lease_until = ?4"
-                        ),
+                        // The body stays until `expire_stale` wipes it, so an admin who
+                        // fixes the settings can still retry the message.
+                        "UPDATE outbox SET status = 'failed', last_error = ?5, attempts = ?2, \
+                         next_attempt_at = ?1, lease_until = NULL \
+                         WHERE id = ?3 AND status = 'sending' AND lease_until = ?4",
                         &claimed,
                         now,
                         attempts,

@@ -1,13 +1,33 @@
-//! `sspr users import file.csv`: columns `username,display_name,email,phone,groups`
-//! (groups separated by `;`). Good rows are imported; each bad row is reported with its
-//! line and the reason, and changes nothing.
+//! `sspr users import file.csv` and the admin page's import: columns
+//! `username,display_name,email,phone,groups[,status]` (groups separated by `;`). Good rows
+//! are imported; each bad row is reported with its line and the reason, and changes
+//! nothing. The admin page's export writes the same columns, so its files import again.
 
 use crate::accounts::store::{self, InsertError, NewUser};
 use crate::error::Result;
-use app::domain::{Email, PhoneNumber, Username};
+use app::api::ImportProblem;
+use app::domain::{Email, FieldProblem, PhoneNumber, Username};
 use serde::Deserialize;
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 use std::io::Read;
+
+/// The CSV columns, in the order export writes them. `status` is optional on import:
+/// `disabled` imports a disabled account; empty, `enabled` and `locked` an enabled one.
+pub const COLUMNS: [&str; 6] = [
+    "username",
+    "display_name",
+    "email",
+    "phone",
+    "groups",
+    "status",
+];
+
+/// Groups inside the `groups` cell are separated by this.
+pub const GROUP_SEPARATOR: char = ';';
+
+/// The longest display name and group name, in characters.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 128;
+pub const MAX_GROUP_CHARS: usize = 64;
 
 #[derive(Debug, Deserialize)]
 struct Row {
@@ -19,6 +39,8 @@ struct Row {
     phone: String,
     #[serde(default)]
     groups: String,
+    #[serde(default)]
+    status: String,
 }
 
 /// A row that was not imported.
@@ -26,7 +48,10 @@ struct Row {
 pub struct Rejected {
     pub line: u64,
     pub username: String,
+    /// For the command line, in English.
     pub reason: String,
+    /// For the admin page, which words it in the admin's language.
+    pub problem: ImportProblem,
 }
 
 #[derive(Debug, Default)]
@@ -35,64 +60,147 @@ pub struct ImportReport {
     pub rejected: Vec<Rejected>,
 }
 
+/// What is wrong with one field: the form field and problem for the admin pages, and the
+/// English reason for the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub field: &'static str,
+    pub problem: FieldProblem,
+    pub reason: String,
+}
+
+impl Invalid {
+    fn new(field: &'static str, problem: FieldProblem, reason: impl Into<String>) -> Self {
+        Self {
+            field,
+            problem,
+            reason: reason.into(),
+        }
+    }
+}
+
 struct Valid {
     user: NewUser,
     groups: Vec<String>,
+    disabled: bool,
 }
 
 fn no_control(text: &str) -> bool {
     !text.chars().any(char::is_control)
 }
 
+pub fn check_username(raw: &str) -> Result<Username, Invalid> {
+    Username::parse(raw)
+        .map_err(|p| Invalid::new("username", FieldProblem::Username(p), p.to_string()))
+}
+
+/// Trimmed, non-empty, at most 128 characters, one line.
+pub fn check_display_name(raw: &str) -> Result<String, Invalid> {
+    let name = raw.trim();
+    let field = "display_name";
+    if name.is_empty() {
+        return Err(Invalid::new(
+            field,
+            FieldProblem::Required,
+            "display name is empty",
+        ));
+    }
+    if name.chars().nth(MAX_DISPLAY_NAME_CHARS).is_some() {
+        return Err(Invalid::new(
+            field,
+            FieldProblem::TooLong,
+            "display name is longer than 128 characters",
+        ));
+    }
+    if !no_control(name) {
+        return Err(Invalid::new(
+            field,
+            FieldProblem::ControlCharacters,
+            "display name has control characters",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
 /// The same `Email` type security info uses; an empty cell means no address.
-fn check_email(raw: &str) -> Result<Option<String>, String> {
+pub fn check_email(raw: &str) -> Result<Option<String>, Invalid> {
     if raw.trim().is_empty() {
         return Ok(None);
     }
     Email::parse(raw)
         .map(|email| Some(email.to_string()))
-        .map_err(|p| format!("email `{}` is not a valid address ({p:?})", raw.trim()))
+        .map_err(|p| {
+            Invalid::new(
+                "email",
+                FieldProblem::Email(p),
+                format!("email `{}` is not a valid address ({p:?})", raw.trim()),
+            )
+        })
 }
 
 /// The same `PhoneNumber` type security info uses: E.164, spaces and dashes ignored.
-fn check_phone(raw: &str) -> Result<Option<String>, String> {
+pub fn check_phone(raw: &str) -> Result<Option<String>, Invalid> {
     if raw.trim().is_empty() {
         return Ok(None);
     }
     PhoneNumber::parse(raw)
         .map(|phone| Some(phone.to_string()))
         .map_err(|p| {
-            format!(
-                "phone `{}` is not in E.164 form such as +302101234567 ({p:?})",
-                raw.trim()
+            Invalid::new(
+                "phone",
+                FieldProblem::Phone(p),
+                format!(
+                    "phone `{}` is not in E.164 form such as +302101234567 ({p:?})",
+                    raw.trim()
+                ),
             )
         })
 }
 
-fn check_row(row: Row) -> Result<Valid, String> {
-    let username = Username::parse(&row.username).map_err(|p| p.to_string())?;
-    let display_name = row.display_name.trim().to_owned();
-    if display_name.is_empty() {
-        return Err("display name is empty".into());
-    }
-    if display_name.chars().count() > 128 || !no_control(&display_name) {
-        return Err("display name is longer than 128 characters or has control characters".into());
-    }
-    let email = check_email(&row.email)?;
-    let phone = check_phone(&row.phone)?;
-    let groups: Vec<String> = row
-        .groups
-        .split(';')
+fn check_groups(raw: &str) -> Result<Vec<String>, Invalid> {
+    let groups: Vec<String> = raw
+        .split(GROUP_SEPARATOR)
         .map(str::trim)
         .filter(|g| !g.is_empty())
         .map(str::to_owned)
         .collect();
+    let reason = "a group name is longer than 64 characters or has control characters";
     if groups
         .iter()
-        .any(|g| g.chars().count() > 64 || !no_control(g))
+        .any(|g| g.chars().nth(MAX_GROUP_CHARS).is_some())
     {
-        return Err("a group name is longer than 64 characters or has control characters".into());
+        return Err(Invalid::new("groups", FieldProblem::TooLong, reason));
     }
+    if groups.iter().any(|g| !no_control(g)) {
+        return Err(Invalid::new(
+            "groups",
+            FieldProblem::ControlCharacters,
+            reason,
+        ));
+    }
+    Ok(groups)
+}
+
+/// Whether the `status` cell asks for a disabled account.
+fn check_status(raw: &str) -> Result<bool, Invalid> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "" | "enabled" | "locked" => Ok(false),
+        "disabled" => Ok(true),
+        _ => Err(Invalid::new(
+            "status",
+            FieldProblem::UnknownChoice,
+            format!("status `{}` is not enabled or disabled", raw.trim()),
+        )),
+    }
+}
+
+fn check_row(row: Row) -> Result<Valid, Invalid> {
+    let username = check_username(&row.username)?;
+    let display_name = check_display_name(&row.display_name)?;
+    let email = check_email(&row.email)?;
+    let phone = check_phone(&row.phone)?;
+    let groups = check_groups(&row.groups)?;
+    let disabled = check_status(&row.status)?;
     Ok(Valid {
         user: NewUser {
             username,
@@ -102,15 +210,22 @@ fn check_row(row: Row) -> Result<Valid, String> {
             must_change_password: false,
         },
         groups,
+        disabled,
     })
 }
 
-pub async fn import_csv(pool: &SqlitePool, input: impl Read, now: i64) -> Result<ImportReport> {
+/// Imports the good rows of `input` on `conn`, which the caller has made a transaction:
+/// the command line commits it, the admin page's preview rolls it back, so the preview
+/// reports exactly what applying would (duplicates included).
+pub async fn import_rows(
+    conn: &mut SqliteConnection,
+    input: impl Read,
+    now: i64,
+) -> Result<ImportReport> {
     let mut report = ImportReport::default();
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::Headers)
         .from_reader(input);
-    let mut tx = pool.begin().await?;
     for (index, record) in reader.deserialize::<Row>().enumerate() {
         // Line 1 is the header.
         let line = index as u64 + 2;
@@ -121,6 +236,7 @@ pub async fn import_csv(pool: &SqlitePool, input: impl Read, now: i64) -> Result
                     line,
                     username: String::new(),
                     reason: format!("unreadable row: {e}"),
+                    problem: ImportProblem::Unreadable,
                 });
                 continue;
             }
@@ -128,17 +244,21 @@ pub async fn import_csv(pool: &SqlitePool, input: impl Read, now: i64) -> Result
         let username = row.username.clone();
         let valid = match check_row(row) {
             Ok(valid) => valid,
-            Err(reason) => {
+            Err(invalid) => {
                 report.rejected.push(Rejected {
                     line,
                     username,
-                    reason,
+                    reason: invalid.reason,
+                    problem: ImportProblem::Field {
+                        field: invalid.field.to_owned(),
+                        problem: invalid.problem,
+                    },
                 });
                 continue;
             }
         };
         // A savepoint per row: a duplicate undoes only its own row.
-        let mut row_tx = sqlx::Connection::begin(&mut *tx).await?;
+        let mut row_tx = sqlx::Connection::begin(&mut *conn).await?;
         let id = match store::insert_user(&mut row_tx, &valid.user, now).await {
             Ok(id) => id,
             Err(InsertError::Duplicate) => {
@@ -147,6 +267,7 @@ pub async fn import_csv(pool: &SqlitePool, input: impl Read, now: i64) -> Result
                     line,
                     username,
                     reason: "a user with this username already exists".into(),
+                    problem: ImportProblem::Duplicate,
                 });
                 continue;
             }
@@ -156,9 +277,22 @@ pub async fn import_csv(pool: &SqlitePool, input: impl Read, now: i64) -> Result
             let group_id = store::ensure_group(&mut row_tx, group, now).await?;
             store::add_member(&mut row_tx, group_id, id).await?;
         }
+        if valid.disabled {
+            sqlx::query("UPDATE users SET status = 'disabled' WHERE id = ?")
+                .bind(id)
+                .execute(&mut *row_tx)
+                .await?;
+        }
         row_tx.commit().await?;
         report.imported += 1;
     }
+    Ok(report)
+}
+
+/// `sspr users import`: every good row, in one transaction.
+pub async fn import_csv(pool: &SqlitePool, input: impl Read, now: i64) -> Result<ImportReport> {
+    let mut tx = pool.begin().await?;
+    let report = import_rows(&mut tx, input, now).await?;
     tx.commit().await?;
     Ok(report)
 }
@@ -216,6 +350,36 @@ mod tests {
         assert_eq!(report.imported, 0);
         assert_eq!(report.rejected.len(), 1);
         assert!(report.rejected[0].reason.contains("unreadable"));
+    }
+
+    #[tokio::test]
+    async fn the_optional_status_column_imports_disabled_accounts_and_refuses_unknown_ones() {
+        let (_dir, pool) = pool().await;
+        let csv = "username,display_name,email,phone,groups,status\n\
+                   off,Off Person,,,,disabled\n\
+                   on,On Person,,,,Locked\n\
+                   odd,Odd Person,,,,asleep\n";
+        let report = import_csv(&pool, csv.as_bytes(), 1).await.unwrap();
+        assert_eq!(report.imported, 2);
+        assert_eq!(
+            report.rejected[0].problem,
+            ImportProblem::Field {
+                field: "status".into(),
+                problem: FieldProblem::UnknownChoice
+            }
+        );
+        let statuses: Vec<(String, String)> =
+            sqlx::query_as("SELECT username, status FROM users ORDER BY username")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            statuses,
+            [
+                ("off".to_owned(), "disabled".to_owned()),
+                ("on".to_owned(), "enabled".to_owned())
+            ]
+        );
     }
 
     #[test]

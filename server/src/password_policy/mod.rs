@@ -101,6 +101,55 @@ impl PasswordPolicies {
         Ok(Ok(()))
     }
 
+    /// The saved policy (or the defaults) with its revision, for the admin editor.
+    pub async fn load_revised(&self) -> Result<(PasswordPolicy, i64), sqlx::Error> {
+        let (saved, revision) = settings::load_revised::<PasswordPolicy>(&self.pool, NAME).await?;
+        let policy = saved.filter(|p| p.check().is_ok()).unwrap_or_default();
+        Ok((policy, revision))
+    }
+
+    /// Saves a policy the caller has checked, only if it is still at revision `expected`;
+    /// `None` when another admin saved meanwhile.
+    pub async fn save_if(
+        &self,
+        policy: &PasswordPolicy,
+        expected: i64,
+        now: i64,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        settings::save_if(&self.pool, NAME, policy, expected, now).await
+    }
+
+    /// The sign-in lockout in force: the saved policy's, or `configured` where the
+    /// policy leaves a setting to configuration.
+    pub async fn lockout(
+        &self,
+        configured: crate::accounts::Lockout,
+    ) -> Result<crate::accounts::Lockout, sqlx::Error> {
+        let policy = self.current().await?;
+        Ok(crate::accounts::Lockout {
+            threshold: policy
+                .lockout_threshold
+                .map_or(configured.threshold, u32::from),
+            duration_secs: policy
+                .lockout_minutes
+                .map_or(configured.duration_secs, |m| i64::from(m) * 60),
+        })
+    }
+
+    /// Every rule of a draft `policy` but names and history, for the admin's "test a
+    /// password" box: the same checker the wizard runs.
+    pub async fn preview_draft(
+        &self,
+        policy: &PasswordPolicy,
+        password: &str,
+    ) -> Result<PasswordVerdict, sqlx::Error> {
+        let scope = Scope {
+            history: false,
+            current: None,
+        };
+        self.judge(policy, None, password, password, scope).await
+    }
+
     /// The length limits, for the client's live feedback.
     pub async fn rules(&self) -> Result<PasswordRules, sqlx::Error> {
         Ok(self.current().await?.rules())
@@ -158,6 +207,19 @@ impl PasswordPolicies {
         scope: Scope<'_>,
     ) -> Result<PasswordVerdict, sqlx::Error> {
         let policy = self.current().await?;
+        self.judge(&policy, Some(user), password, confirmation, scope)
+            .await
+    }
+
+    /// The verdict under `policy`; without a user there are no names or history to check.
+    async fn judge(
+        &self,
+        policy: &PasswordPolicy,
+        user: Option<&UserRecord>,
+        password: &str,
+        confirmation: &str,
+        scope: Scope<'_>,
+    ) -> Result<PasswordVerdict, sqlx::Error> {
         let mut problems = shape(&policy.rules(), password, confirmation);
         if problems
             .iter()
@@ -183,22 +245,24 @@ impl PasswordPolicies {
         if contains_banned(&password, &banned) {
             problems.push(PasswordProblem::BannedWord);
         }
-        let local_part = user.email.as_deref().and_then(|e| e.split('@').next());
-        let names: Vec<String> = [
-            Some(user.username.as_str()),
-            Some(&user.display_name),
-            local_part,
-        ]
-        .into_iter()
-        .flatten()
-        .map(nfkc)
-        .collect();
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        if contains_name(&password, &names) {
-            problems.push(PasswordProblem::ContainsName);
-        }
-        if let Some(depth) = self.reused(user.id, &password, &policy, scope).await? {
-            problems.push(PasswordProblem::Reused { depth });
+        if let Some(user) = user {
+            let local_part = user.email.as_deref().and_then(|e| e.split('@').next());
+            let names: Vec<String> = [
+                Some(user.username.as_str()),
+                Some(&user.display_name),
+                local_part,
+            ]
+            .into_iter()
+            .flatten()
+            .map(nfkc)
+            .collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            if contains_name(&password, &names) {
+                problems.push(PasswordProblem::ContainsName);
+            }
+            if let Some(depth) = self.reused(user.id, &password, policy, scope).await? {
+                problems.push(PasswordProblem::Reused { depth });
+            }
         }
         let strength = match strength::estimate(&password) {
             _ if common => 0,

@@ -5,7 +5,7 @@ use app::api::RegistrationPolicy;
 use app::domain::{AppError, FieldProblem, RegistrationDue};
 use sqlx::SqlitePool;
 
-const NAME: &str = "registration";
+pub const NAME: &str = "registration";
 const DAY: i64 = 86_400;
 
 /// The configured defaults, and the checks any saved policy must pass.
@@ -29,18 +29,19 @@ impl Default for RegistrationRules {
 }
 
 /// Checks a policy; the error names the field and the allowed range.
-pub fn check(policy: &RegistrationPolicy) -> Result<(), (&'static str, String)> {
+pub fn check(policy: &RegistrationPolicy) -> Result<(), (&'static str, FieldProblem)> {
+    let between = |min, max| FieldProblem::Between { min, max };
     if policy.reconfirm_days > 730 {
-        return Err(("reconfirm_days", "must be between 0 and 730".into()));
+        return Err(("reconfirm_days", between(0, 730)));
     }
     if !(1..=2).contains(&policy.methods_required) {
-        return Err(("methods_required", "must be 1 or 2".into()));
+        return Err(("methods_required", between(1, 2)));
     }
     if policy.postpone_limit > 10 {
-        return Err(("postpone_limit", "must be between 0 and 10".into()));
+        return Err(("postpone_limit", between(0, 10)));
     }
     if !(1..=5).contains(&policy.question_count) {
-        return Err(("question_count", "must be between 1 and 5".into()));
+        return Err(("question_count", between(1, 5)));
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 use app::domain::reset_policy::ResetPolicy;
 use sqlx::SqlitePool;
 
-const NAME: &str = "reset";
+pub const NAME: &str = "reset";
 
 #[derive(Debug, Clone)]
 pub struct ResetRules {

@@ -40,8 +40,9 @@ pub async fn save<T: Serialize>(
 
 /// The saved document for `name` with its revision: how many times it was saved (0 while
 /// the defaults apply). Editors send the revision back with their change.
-pub async fn load_revised<T: DeserializeOwned>(
-    pool: &SqlitePool,
+/// Takes a pool or a transaction, so a check can read what a save in it will replace.
+pub async fn load_revised<'e, T: DeserializeOwned>(
+    pool: impl sqlx::SqliteExecutor<'e>,
     name: &str,
 ) -> Result<(Option<T>, i64), sqlx::Error> {
     let row: Option<(String, i64)> =
@@ -58,8 +59,9 @@ pub async fn load_revised<T: DeserializeOwned>(
 /// Stores the document for `name` only if its revision is still `expected`, in one
 /// statement, so of two admins who loaded the same revision only the first save lands.
 /// Returns the new revision, or `None` when someone saved meanwhile (nothing changed).
-pub async fn save_if<T: Serialize>(
-    pool: &SqlitePool,
+/// Takes a pool or a transaction, so several documents can be saved together.
+pub async fn save_if<'e, T: Serialize>(
+    pool: impl sqlx::SqliteExecutor<'e>,
     name: &str,
     value: &T,
     expected: i64,

@@ -125,6 +125,24 @@ impl SqlReset {
         self.cookie("", 0)
     }
 
+    /// The key an account's wizards are counted under (for the daily cap), whichever
+    /// name or address was typed; the troubleshooter counts with it too.
+    pub fn account_name_key(&self, user_id: i64) -> String {
+        let key = self
+            .secret
+            .mac("reset-name", &[b"account:", user_id.to_string().as_bytes()]);
+        crate::hex::encode(&key)
+    }
+
+    /// Wizards started under `name_key` in the 24 hours before `now`, and how long until
+    /// the oldest of them leaves that window: the daily cap's arithmetic, for the first
+    /// step and the troubleshooter alike.
+    pub async fn started_today(&self, name_key: &str, now: i64) -> Result<(i64, i64), sqlx::Error> {
+        let mut conn = self.pool.acquire().await?;
+        let (count, oldest) = store::started_since(&mut conn, name_key, now - DAY).await?;
+        Ok((count, (oldest.unwrap_or(now) + DAY - now).max(1)))
+    }
+
     async fn record(&self, meta: &RequestMeta, event: AuditEvent) {
         if let Err(error) = self.audit.record(event).await {
             tracing::error!(request_id = %meta.request_id, %error, "audit event not recorded");
@@ -148,6 +166,13 @@ impl SqlReset {
             *cached = Some(policy.clone());
         }
         Ok(policy)
+    }
+
+    /// Drops the cached policy, so the next wizard reads the one just saved.
+    pub fn forget_policy(&self) {
+        if let Ok(mut cached) = self.cached_policy.write() {
+            *cached = None;
+        }
     }
 
     /// The live wizard of this request's cookie.
@@ -749,15 +774,14 @@ impl SqlReset {
         let (account, facts) = account::find(&self.pool, &canonical, typed)
             .await
             .or_internal(rid)?;
-        let key = match &account {
-            Some(user) => self
-                .secret
-                .mac("reset-name", &[b"account:", user.id.to_string().as_bytes()]),
-            None => self
-                .secret
-                .mac("reset-name", &[b"name:", canonical.as_bytes()]),
+        let name_key = match &account {
+            Some(user) => self.account_name_key(user.id),
+            None => crate::hex::encode(
+                &self
+                    .secret
+                    .mac("reset-name", &[b"name:", canonical.as_bytes()]),
+            ),
         };
-        let name_key = crate::hex::encode(&key);
         let decision = account::evaluate(&policy, account.as_ref(), &facts);
         let (token, id_hash) = crate::sessions::new_token();
         let expires_at = now + i64::from(policy.wizard_minutes) * 60;
@@ -789,18 +813,14 @@ impl SqlReset {
             .await
             .or_internal(rid)?;
         if !started {
-            let mut conn = self.pool.acquire().await.or_internal(rid)?;
-            let (_, oldest) = store::started_since(&mut conn, &name_key, now - DAY)
-                .await
-                .or_internal(rid)?;
+            let (_, retry) = self.started_today(&name_key, now).await.or_internal(rid)?;
             let event = self
                 .event(meta, AuditKind::Blocked, Outcome::Denied)
                 .account_if(account.as_ref().map(|u| u.id))
                 .detail("too many resets in 24 hours");
             self.record(meta, event).await;
-            let retry = oldest.unwrap_or(now) + DAY - now;
             return Err(AppError::ResetBlocked {
-                retry_after_secs: u64::try_from(retry.max(1)).unwrap_or(1),
+                retry_after_secs: u64::try_from(retry).unwrap_or(1),
             });
         }
         // An account in scope with too few methods hears why, with its first wizard of
@@ -1219,9 +1239,7 @@ impl ResetService for SqlReset {
             .save(&self.pool, &policy, self.clock.now())
             .await
             .or_internal(rid)?;
-        if let Ok(mut cached) = self.cached_policy.write() {
-            *cached = None;
-        }
+        self.forget_policy();
         self.policy(rid).await
     }
 }

@@ -3,6 +3,13 @@
 
 mod helpers;
 
+mod admin_audit;
+mod admin_delivery;
+mod admin_groups;
+mod admin_policies;
+mod admin_reports;
+mod admin_troubleshoot;
+mod admin_users;
 mod cli_import;
 mod http_layer;
 mod password_policy;

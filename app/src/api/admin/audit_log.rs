@@ -1,6 +1,167 @@
 //! The audit log viewer: filters, paging, CSV export and the integrity check.
 
+use crate::domain::AppError;
+use crate::i18n::{k, Key};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use server_fn::codec::Json;
+
+/// Events per page of the audit log.
+pub const AUDIT_PAGE_SIZE: usize = 50;
+/// The most events one CSV export holds; the newest are kept.
+pub const AUDIT_EXPORT_CAP: usize = 100_000;
+
+/// Which events to show. Every field is optional; the server checks each.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    /// A username; matches events about the account and events the admin did.
+    pub user: Option<String>,
+    /// An event name (`reset_started`, ...).
+    pub event: Option<String>,
+    /// `success`, `failure` or `denied`.
+    pub outcome: Option<String>,
+    /// Unix seconds, inclusive.
+    pub from: Option<i64>,
+    /// Unix seconds, inclusive.
+    pub to: Option<i64>,
+}
+
+/// One event as the log shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    pub event: String,
+    /// The account concerned, if it still exists.
+    pub account: Option<String>,
+    /// The admin who acted, for admin actions.
+    pub actor: Option<String>,
+    pub ip: String,
+    pub outcome: String,
+    pub detail: String,
+}
+
+/// Newest first. `next_before` is the `before` of the next (older) page, if there is one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub rows: Vec<AuditEntry>,
+    pub next_before: Option<i64>,
+}
+
+/// The filtered log as CSV text, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditExport {
+    pub csv: String,
+    pub rows: u64,
+    /// More events matched than `AUDIT_EXPORT_CAP`; only the newest are in `csv`.
+    pub capped: bool,
+}
+
+/// What walking the hash chain found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditCheck {
+    pub rows: u64,
+    /// The first event whose hash or link does not match, if any.
+    pub first_broken: Option<i64>,
+}
+
+/// The stored event names with their labels; the server test checks this list against
+/// the server's `AuditKind`, which decides what a valid name is.
+pub const AUDIT_EVENTS: [(&str, Key); 33] = [
+    ("reset_started", k::ADMIN_AUDIT_EVENT_RESET_STARTED),
+    ("captcha_failed", k::ADMIN_AUDIT_EVENT_CAPTCHA_FAILED),
+    ("method_chosen", k::ADMIN_AUDIT_EVENT_METHOD_CHOSEN),
+    ("code_sent", k::ADMIN_AUDIT_EVENT_CODE_SENT),
+    ("gate_passed", k::ADMIN_AUDIT_EVENT_GATE_PASSED),
+    ("gate_failed", k::ADMIN_AUDIT_EVENT_GATE_FAILED),
+    ("throttled", k::ADMIN_AUDIT_EVENT_THROTTLED),
+    ("blocked", k::ADMIN_AUDIT_EVENT_BLOCKED),
+    ("password_reset", k::ADMIN_AUDIT_EVENT_PASSWORD_RESET),
+    ("account_unlocked", k::ADMIN_AUDIT_EVENT_ACCOUNT_UNLOCKED),
+    (
+        "notification_queued",
+        k::ADMIN_AUDIT_EVENT_NOTIFICATION_QUEUED,
+    ),
+    ("wizard_expired", k::ADMIN_AUDIT_EVENT_WIZARD_EXPIRED),
+    ("password_changed", k::ADMIN_AUDIT_EVENT_PASSWORD_CHANGED),
+    ("policy_changed", k::ADMIN_AUDIT_EVENT_POLICY_CHANGED),
+    ("user_created", k::ADMIN_AUDIT_EVENT_USER_CREATED),
+    ("user_updated", k::ADMIN_AUDIT_EVENT_USER_UPDATED),
+    ("user_disabled", k::ADMIN_AUDIT_EVENT_USER_DISABLED),
+    ("user_enabled", k::ADMIN_AUDIT_EVENT_USER_ENABLED),
+    (
+        "password_set_by_admin",
+        k::ADMIN_AUDIT_EVENT_PASSWORD_SET_BY_ADMIN,
+    ),
+    ("sessions_revoked", k::ADMIN_AUDIT_EVENT_SESSIONS_REVOKED),
+    (
+        "re_registration_required",
+        k::ADMIN_AUDIT_EVENT_RE_REGISTRATION_REQUIRED,
+    ),
+    ("users_imported", k::ADMIN_AUDIT_EVENT_USERS_IMPORTED),
+    ("users_exported", k::ADMIN_AUDIT_EVENT_USERS_EXPORTED),
+    ("group_created", k::ADMIN_AUDIT_EVENT_GROUP_CREATED),
+    ("group_renamed", k::ADMIN_AUDIT_EVENT_GROUP_RENAMED),
+    ("group_deleted", k::ADMIN_AUDIT_EVENT_GROUP_DELETED),
+    (
+        "group_members_changed",
+        k::ADMIN_AUDIT_EVENT_GROUP_MEMBERS_CHANGED,
+    ),
+    (
+        "delivery_settings_changed",
+        k::ADMIN_AUDIT_EVENT_DELIVERY_SETTINGS_CHANGED,
+    ),
+    ("test_message_sent", k::ADMIN_AUDIT_EVENT_TEST_MESSAGE_SENT),
+    ("outbox_retried", k::ADMIN_AUDIT_EVENT_OUTBOX_RETRIED),
+    ("audit_exported", k::ADMIN_AUDIT_EVENT_AUDIT_EXPORTED),
+    ("audit_verified", k::ADMIN_AUDIT_EVENT_AUDIT_VERIFIED),
+    ("admin_denied", k::ADMIN_AUDIT_EVENT_ADMIN_DENIED),
+];
+
+/// The stored outcome names with their labels.
+pub const AUDIT_OUTCOMES: [(&str, Key); 3] = [
+    ("success", k::ADMIN_AUDIT_OUTCOME_SUCCESS),
+    ("failure", k::ADMIN_AUDIT_OUTCOME_FAILURE),
+    ("denied", k::ADMIN_AUDIT_OUTCOME_DENIED),
+];
+
+/// One page of the filtered log, newest first; `before` is the previous page's
+/// `next_before` (none for the newest page).
+#[server(endpoint = "list_audit", input = Json)]
+pub async fn list_audit(filter: AuditFilter, before: Option<i64>) -> Result<AuditPage, AppError> {
+    let api = crate::api::context::api()?;
+    crate::api::context::finish(api.audit_admin.list(&api.meta, filter, before).await)
+}
+
+/// The filtered log as CSV (capped at `AUDIT_EXPORT_CAP` events).
+#[server(endpoint = "export_audit", input = Json)]
+pub async fn export_audit(filter: AuditFilter) -> Result<AuditExport, AppError> {
+    let api = crate::api::context::api()?;
+    crate::api::context::finish(api.audit_admin.export(&api.meta, filter).await)
+}
+
+/// Walks the whole hash chain.
+#[server(endpoint = "verify_audit", input = Json)]
+pub async fn verify_audit() -> Result<AuditCheck, AppError> {
+    let api = crate::api::context::api()?;
+    crate::api::context::finish(api.audit_admin.verify(&api.meta).await)
+}
+
 /// Implemented by the server; every method checks the caller's role first.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
-pub trait AuditAdmin: Send + Sync {}
+pub trait AuditAdmin: Send + Sync {
+    async fn list(
+        &self,
+        meta: &crate::api::context::RequestMeta,
+        filter: AuditFilter,
+        before: Option<i64>,
+    ) -> Result<AuditPage, AppError>;
+    async fn export(
+        &self,
+        meta: &crate::api::context::RequestMeta,
+        filter: AuditFilter,
+    ) -> Result<AuditExport, AppError>;
+    async fn verify(&self, meta: &crate::api::context::RequestMeta)
+        -> Result<AuditCheck, AppError>;
+}
