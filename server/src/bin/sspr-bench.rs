@@ -3,10 +3,18 @@
 //! free port with a fresh database of seeded members, then measures: the reset wizard's
 //! user-ID step under load; known against unknown names one at a time; whole resets against
 //! bare argon2id hashes; the server's memory; and the browser bundle's gzipped size.
+//! Then the admin dashboard's read paths: a second server on its own database (so the
+//! figures above keep their conditions) seeded with a large organisation and audit log,
+//! measured for user search and audit page latency. `sspr-bench seed-admin` writes such a
+//! database on its own.
 //!
 //! It reports and does not gate: a missed target still exits 0. It exits 1 when the bench
 //! itself cannot run (no server binary, the server does not start, a step fails).
 
+#[path = "bench/admin_load.rs"]
+mod admin_load;
+#[path = "bench/admin_seed.rs"]
+mod admin_seed;
 #[path = "bench/bundle.rs"]
 mod bundle;
 #[path = "bench/client.rs"]
@@ -51,6 +59,8 @@ const LATENCY_GAP_PERCENT: f64 = 2.0;
 const RESET_TO_HASH_RATIO: f64 = 0.9;
 const BUNDLE_LIMIT: Bytes = Bytes(250_000);
 const IDLE_RSS_LIMIT: Bytes = Bytes(30_000_000);
+/// The issue asks for the admin figures without a number; this is ours, for p95 of each.
+const ADMIN_P95_LIMIT_MS: f64 = 50.0;
 
 /// Low, because checking a solution costs the same at any difficulty and the bench solves
 /// every challenge itself (before the timed phases, except in whole resets).
@@ -66,9 +76,12 @@ const LATENCY_WARMUP: usize = 200;
 #[derive(Parser)]
 #[command(
     name = "sspr-bench",
-    about = "Measure sspr's performance figures against their targets"
+    about = "Measure sspr's performance figures against their targets",
+    args_conflicts_with_subcommands = true
 )]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// The server binary (default: `sspr` beside this one).
     #[arg(long)]
     server: Option<PathBuf>,
@@ -100,6 +113,38 @@ struct Args {
     /// setting (for example MALLOC_ARENA_MAX=2) without changing the bench.
     #[arg(long = "server-env", value_parser = parse_env)]
     server_env: Vec<(String, String)>,
+    /// Accounts in the admin phase's database, for the user search.
+    #[arg(long, default_value_t = 100_000)]
+    admin_users: usize,
+    /// Audit events in the admin phase's database, for the audit log pages.
+    #[arg(long, default_value_t = 1_000_000)]
+    audit_rows: usize,
+    /// Timed calls of each admin query.
+    #[arg(long, default_value_t = 300)]
+    admin_samples: usize,
+    /// Skip the admin phase (its seeding, server and figures).
+    #[arg(long, conflicts_with = "admin_only")]
+    no_admin: bool,
+    /// Run only the admin phase, for a quick look at the admin figures.
+    #[arg(long)]
+    admin_only: bool,
+}
+
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Write a new database for the admin dashboard: a global admin (bench-admin), USERS
+    /// accounts in all in ~50 groups, and AUDIT_ROWS audit events with a valid hash chain.
+    SeedAdmin {
+        /// The database file to create; it must not exist yet.
+        #[arg(long)]
+        database: PathBuf,
+        /// Accounts in all, the admin included.
+        #[arg(long, default_value_t = 100_000)]
+        users: usize,
+        /// Audit events, over the last 90 days.
+        #[arg(long, default_value_t = 1_000_000)]
+        audit_rows: usize,
+    },
 }
 
 fn parse_env(text: &str) -> Result<(String, String), String> {
@@ -191,7 +236,21 @@ fn progress(message: &str) {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    match bench(args).await {
+    let result = match &args.command {
+        Some(Command::SeedAdmin {
+            database,
+            users,
+            audit_rows,
+        }) => {
+            let sizes = admin_seed::Sizes {
+                users: *users,
+                audit_rows: *audit_rows,
+            };
+            seed_admin_command(database, sizes).await
+        }
+        None => bench(args).await,
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("sspr-bench: {message}");
@@ -215,12 +274,23 @@ async fn bench(args: Args) -> Result<(), String> {
     }
     let dist = std::path::absolute(&args.dist)
         .map_err(|e| format!("cannot resolve {}: {e}", args.dist.display()))?;
+    if args.admin_only {
+        let http = client::http_client()?;
+        let admin = admin_phase(&args, &binary, &dist, &http).await?;
+        print_admin_details(&admin);
+        let mut report = Report::default();
+        judge_admin_figures(&mut report, &admin);
+        print_report(&report);
+        return Ok(());
+    }
     let plan = Plan::new(&args)?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let load_before = load_average();
 
     progress("measuring the bundle (gzip -9)");
     let bundle = bundle::measure(&dist)?;
+    // The admin dashboard's own bundle (dist/admin-app), downloaded only by admins.
+    let admin_bundle = bundle::measure(&dist.join("admin-app")).ok();
 
     let workdir = Workdir::create()?;
     let database = workdir.path().join("sspr.db");
@@ -247,6 +317,15 @@ async fn bench(args: Args) -> Result<(), String> {
     let pid = server.pid();
     server.stop().await;
     let figures = measured?;
+    // A failed admin phase still fails the bench, but after the figures above are shown.
+    let (admin, admin_failed) = if args.no_admin {
+        (None, None)
+    } else {
+        match admin_phase(&args, &binary, &dist, &http).await {
+            Ok(admin) => (Some(admin), None),
+            Err(e) => (None, Some(format!("the admin phase failed: {e}"))),
+        }
+    };
 
     println!();
     println!(
@@ -262,8 +341,16 @@ async fn bench(args: Args) -> Result<(), String> {
             "Load average {load:.2} when the bench started: other work on this machine lowers every figure."
         );
     }
-    print_details(&args, &figures, &bundle);
-    let report = judge(&figures, &bundle);
+    print_details(&args, &figures, &bundle, admin_bundle.as_ref());
+    if let Some(admin) = &admin {
+        print_admin_details(admin);
+    }
+    let report = judge(&figures, &bundle, admin_bundle.as_ref(), admin.as_ref());
+    print_report(&report);
+    admin_failed.map_or(Ok(()), Err)
+}
+
+fn print_report(report: &Report) {
     println!();
     print!("{report}");
     println!();
@@ -272,7 +359,89 @@ async fn bench(args: Args) -> Result<(), String> {
         report.checks() - report.misses(),
         report.checks()
     );
+}
+
+/// `sspr-bench seed-admin`: the admin phase's database, on its own.
+async fn seed_admin_command(database: &Path, sizes: admin_seed::Sizes) -> Result<(), String> {
+    if database.exists() {
+        return Err(format!(
+            "{} exists; seed-admin writes a new database",
+            database.display()
+        ));
+    }
+    let seeded = seed_admin_database(database, sizes).await?;
+    println!(
+        "Seeded {}: {} users in {} groups in {:.1} s, {} audit events in {:.1} s. Sign in as {} with the password \"{}\".",
+        database.display(),
+        grouped(sizes.users as u64),
+        admin_seed::GROUPS,
+        seeded.users_took.as_secs_f64(),
+        grouped(sizes.audit_rows as u64),
+        seeded.audit_took.as_secs_f64(),
+        admin_seed::ADMIN_USERNAME,
+        admin_seed::ADMIN_PASSWORD,
+    );
     Ok(())
+}
+
+async fn seed_admin_database(
+    database: &Path,
+    sizes: admin_seed::Sizes,
+) -> Result<admin_seed::Seeded, String> {
+    progress(&format!(
+        "seeding {} users and {} audit events for the admin dashboard",
+        grouped(sizes.users as u64),
+        grouped(sizes.audit_rows as u64)
+    ));
+    let seeded = admin_seed::seed(database, sizes, hashing_params()?).await?;
+    progress(&format!(
+        "seeded in {:.1} s (users) + {:.1} s (audit events)",
+        seeded.users_took.as_secs_f64(),
+        seeded.audit_took.as_secs_f64()
+    ));
+    Ok(seeded)
+}
+
+/// The admin figures, from a second server on a database of their own, so the million
+/// audit rows weigh on nothing else.
+async fn admin_phase(
+    args: &Args,
+    binary: &Path,
+    dist: &Path,
+    http: &reqwest::Client,
+) -> Result<admin_load::AdminFigures, String> {
+    let workdir = Workdir::create()?;
+    let database = workdir.path().join("admin.db");
+    let sizes = admin_seed::Sizes {
+        users: args.admin_users,
+        audit_rows: args.audit_rows,
+    };
+    let seeded = seed_admin_database(&database, sizes).await?;
+    let launch = Launch {
+        binary,
+        static_dir: dist,
+        database: &database,
+        workdir: workdir.path(),
+        captcha_difficulty: CAPTCHA_DIFFICULTY,
+        max_resets_per_day: MAX_RESETS_PER_DAY as u8,
+        ip_limit: IP_LIMIT,
+        extra_env: &args.server_env,
+    };
+    progress(&format!(
+        "starting a second {} on the admin database",
+        binary.display()
+    ));
+    let mut server = ServerProcess::start(&launch, http).await?;
+    let api = Api::new(http.clone(), server.origin());
+    progress(&format!(
+        "admin queries, {} timed calls each, one at a time",
+        args.admin_samples
+    ));
+    let measured = admin_load::run(&api, seeded, args.admin_samples).await;
+    let running = server.check_running();
+    server.stop().await;
+    running?;
+    measured
 }
 
 async fn measure(
@@ -406,7 +575,12 @@ fn hashing_params() -> Result<HashingParams, String> {
     HashingParams::check(raw.memory_kib, raw.iterations, raw.parallelism)
 }
 
-fn print_details(args: &Args, f: &Figures, bundle: &bundle::Bundle) {
+fn print_details(
+    args: &Args,
+    f: &Figures,
+    bundle: &bundle::Bundle,
+    admin_bundle: Option<&bundle::Bundle>,
+) {
     let load_rate = Rate::of(f.load.succeeded, f.load.elapsed);
     println!();
     println!(
@@ -477,11 +651,19 @@ fn print_details(args: &Args, f: &Figures, bundle: &bundle::Bundle) {
     );
     println!();
     println!(
-        "Bundle, gzip -9: wasm {:.1} KB + JS {:.1} KB + CSS {:.1} KB",
+        "Users' bundle, gzip -9: wasm {:.1} KB + JS {:.1} KB + CSS {:.1} KB",
         bundle.wasm.kb(),
         bundle.js.kb(),
         bundle.css.kb()
     );
+    if let Some(admin) = admin_bundle {
+        println!(
+            "Admin dashboard's bundle (dist/admin-app, loaded only under /admin), gzip -9: wasm {:.1} KB + JS {:.1} KB + CSS {:.1} KB",
+            admin.wasm.kb(),
+            admin.js.kb(),
+            admin.css.kb()
+        );
+    }
     println!(
         "Server memory (/proc/<pid>/status): VmRSS {:.1} MB idle, {:.1} MB after the load, {:.1} MB after the latency run, {:.1} MB after the resets; VmHWM {:.1} MB",
         f.idle.resident.mb(),
@@ -492,7 +674,110 @@ fn print_details(args: &Args, f: &Figures, bundle: &bundle::Bundle) {
     );
 }
 
-fn judge(f: &Figures, bundle: &bundle::Bundle) -> Report {
+fn print_admin_details(a: &admin_load::AdminFigures) {
+    let sizes = a.seeded.sizes;
+    println!();
+    println!(
+        "Admin dashboard, a second server on its own database: {} users in {} groups and {} audit events over 90 days (seeded in {:.1} s + {:.1} s), signed in as a global admin; each query {} times one at a time after up to 20 unmeasured (fewer when they take over 20 s):",
+        grouped(sizes.users as u64),
+        admin_seed::GROUPS,
+        grouped(sizes.audit_rows as u64),
+        a.seeded.users_took.as_secs_f64(),
+        a.seeded.audit_took.as_secs_f64(),
+        a.samples
+    );
+    let width = a
+        .search
+        .iter()
+        .chain(&a.audit)
+        .map(|m| m.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (function, measured) in [("list_users", &a.search), ("list_audit", &a.audit)] {
+        println!(
+            "  {function:<width$}  {:>5}  {:>10}  {:>10}  {:>5}  {:>8}",
+            "calls", "median", "p95", "rows", "matches"
+        );
+        for m in measured {
+            match &m.outcome {
+                admin_load::Outcome::Measured { samples, shape } => println!(
+                    "  {:<width$}  {:>5}  {:>10}  {:>10}  {:>5}  {:>8}",
+                    m.label,
+                    samples.len(),
+                    ms(samples.median()),
+                    ms(samples.percentile(95.0)),
+                    shape.rows,
+                    shape.total.map_or(String::new(), |t| format!(
+                        "{}{}",
+                        grouped(t),
+                        if shape.more { "+" } else { "" }
+                    )),
+                ),
+                admin_load::Outcome::Unavailable(why) => {
+                    println!("  {:<width$}  {why}", m.label)
+                }
+            }
+        }
+    }
+}
+
+fn judge_admin_figures(report: &mut Report, a: &admin_load::AdminFigures) {
+    let sizes = a.seeded.sizes;
+    judge_admin(
+        report,
+        format!(
+            "User search p95 (slowest query), {} users",
+            grouped(sizes.users as u64)
+        ),
+        &a.search,
+    );
+    judge_admin(
+        report,
+        format!(
+            "Audit page p95 (slowest query), {} rows",
+            grouped(sizes.audit_rows as u64)
+        ),
+        &a.audit,
+    );
+    report.shown(
+        format!(
+            "Audit chain verification, {} rows",
+            grouped(sizes.audit_rows as u64)
+        ),
+        match &a.verify {
+            Ok((took, verdict)) => format!("{:.1} s, {verdict}", took.as_secs_f64()),
+            Err(why) => why.clone(),
+        },
+    );
+}
+
+/// The slowest query's p95 against our limit, or why there is none.
+fn judge_admin(report: &mut Report, figure: String, measured: &[admin_load::Measured]) {
+    match admin_load::worst(measured) {
+        Some((p95, _)) => {
+            report.checked(
+                figure,
+                ms(p95),
+                p95.as_secs_f64() * 1_000.0,
+                Target::below(ADMIN_P95_LIMIT_MS, "none set; ours < 50 ms"),
+            );
+        }
+        None => {
+            let why = measured.iter().find_map(|m| match &m.outcome {
+                admin_load::Outcome::Unavailable(why) => Some(why.clone()),
+                admin_load::Outcome::Measured { .. } => None,
+            });
+            report.shown(figure, why.unwrap_or_else(|| "n/a".into()));
+        }
+    }
+}
+
+fn judge(
+    f: &Figures,
+    bundle: &bundle::Bundle,
+    admin_bundle: Option<&bundle::Bundle>,
+    admin: Option<&admin_load::AdminFigures>,
+) -> Report {
     let mut report = Report::default();
     let load_rate = Rate::of(f.load.succeeded, f.load.elapsed);
     report.checked(
@@ -538,11 +823,20 @@ fn judge(f: &Figures, bundle: &bundle::Bundle) -> Report {
     );
     let total = bundle.total();
     report.checked(
-        "wasm + JS + CSS, gzip -9",
+        "wasm + JS + CSS, gzip -9 (users' app)",
         format!("{:.1} KB", total.kb()),
         total.kb(),
         Target::below(BUNDLE_LIMIT.kb(), "< 250 KB"),
     );
+    // Held to the same limit: the charter's budget is for everything a visitor downloads.
+    if let Some(admin) = admin_bundle {
+        report.checked(
+            "wasm + JS + CSS, gzip -9 (admin dashboard)",
+            format!("{:.1} KB", admin.total().kb()),
+            admin.total().kb(),
+            Target::below(BUNDLE_LIMIT.kb(), "< 250 KB"),
+        );
+    }
     report.checked(
         "Server RSS idle",
         format!("{:.1} MB", f.idle.resident.mb()),
@@ -553,6 +847,9 @@ fn judge(f: &Figures, bundle: &bundle::Bundle) -> Report {
         "Server peak RSS (VmHWM)",
         format!("{:.1} MB", f.end.peak.mb()),
     );
+    if let Some(admin) = admin {
+        judge_admin_figures(&mut report, admin);
+    }
     report
 }
 

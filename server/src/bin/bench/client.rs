@@ -1,6 +1,6 @@
 //! Calls to the server's functions as the browser makes them: POST `/api/<name>` with a
-//! JSON body, our Origin, and the wizard cookie once there is one. One keep-alive client
-//! (connections are reused) and no proxy, whatever the environment says.
+//! JSON body, our Origin, and the wizard (or admin session) cookie once there is one. One
+//! keep-alive client (connections are reused) and no proxy, whatever the environment says.
 
 use app::api::PowChallenge;
 use app::domain::proof_of_work;
@@ -17,6 +17,9 @@ pub struct Reply {
     pub status: u16,
     /// `sspr_reset=...` when the reply set a non-empty wizard cookie.
     pub cookie: Option<String>,
+    /// `sspr_session=...` (`__Host-sspr_session=...` on https) when the reply set a
+    /// non-empty session cookie (sign-in).
+    pub session: Option<String>,
     pub text: String,
 }
 
@@ -79,15 +82,19 @@ impl Api {
             .await
             .map_err(|e| format!("{function}: {e}"))?;
         let status = response.status().as_u16();
-        let cookie = response
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("sspr_reset="))
-            .and_then(|v| v.split(';').next())
-            .filter(|pair| !pair.ends_with('='))
-            .map(str::to_owned);
+        let set_cookie = |name: &str| {
+            response
+                .headers()
+                .get_all("set-cookie")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find(|v| v.starts_with(name))
+                .and_then(|v| v.split(';').next())
+                .filter(|pair| !pair.ends_with('='))
+                .map(str::to_owned)
+        };
+        let cookie = set_cookie("sspr_reset=");
+        let session = set_cookie("sspr_session=").or_else(|| set_cookie("__Host-sspr_session="));
         let text = response
             .text()
             .await
@@ -95,6 +102,7 @@ impl Api {
         Ok(Reply {
             status,
             cookie,
+            session,
             text,
         })
     }
