@@ -56,6 +56,9 @@ impl AppState {
             password_policy: password_policy.clone(),
         });
         let delivery = Arc::new(Delivery::new(pool.clone(), clock.clone(), &config.delivery));
+        let write_gate = crate::db::WriteGate::default();
+        let audit =
+            Arc::new(Audit::new(pool.clone(), clock.clone()).with_write_gate(write_gate.clone()));
         let security = Arc::new(SqlSecurityInfo {
             pool: pool.clone(),
             clock: clock.clone(),
@@ -67,6 +70,7 @@ impl AppState {
             registration: config.registration,
             reauth_secs: config.session.reauth_secs,
             issuer: issuer(&config.public_origin),
+            audit: audit.clone(),
         });
         let outbox = Arc::new(AdminOutbox {
             accounts: accounts.clone(),
@@ -77,9 +81,6 @@ impl AppState {
             clock.clone(),
             CHALLENGE_TTL_SECS,
         ));
-        let write_gate = crate::db::WriteGate::default();
-        let audit =
-            Arc::new(Audit::new(pool.clone(), clock.clone()).with_write_gate(write_gate.clone()));
         let reset = Arc::new(SqlReset {
             pool: pool.clone(),
             clock: clock.clone(),

@@ -1226,7 +1226,7 @@ impl ResetService for SqlReset {
         policy: ResetPolicy,
     ) -> Result<ResetPolicy, AppError> {
         let rid = meta.request_id.as_str();
-        self.accounts.require(meta, &[Role::GlobalAdmin]).await?;
+        let caller = self.accounts.require(meta, &[Role::GlobalAdmin]).await?;
         let registration = self
             .registration
             .current(&self.pool)
@@ -1240,6 +1240,14 @@ impl ResetService for SqlReset {
             .await
             .or_internal(rid)?;
         self.forget_policy();
+        let event = AuditEvent::by_admin(
+            AuditKind::PolicyChanged,
+            Outcome::Success,
+            caller.user.id,
+            meta,
+        )
+        .detail("password reset policy saved");
+        self.audit.record(event).await.or_internal(rid)?;
         self.policy(rid).await
     }
 }

@@ -5,6 +5,7 @@
 use super::messages::{code_email, code_sms, Language};
 use super::store;
 use crate::accounts::{Caller, SqlAccounts};
+use crate::audit::{AuditEvent, AuditKind, Outcome};
 use crate::clock::SharedClock;
 use crate::delivery::{Channel, Delivery, Message};
 use crate::error::OrInternal;
@@ -39,6 +40,8 @@ pub struct SqlSecurityInfo {
     pub reauth_secs: i64,
     /// Shown in authenticator apps next to the account name.
     pub issuer: String,
+    /// Saving the registration policy is an admin action.
+    pub audit: Arc<crate::audit::Audit>,
 }
 
 fn purpose(kind: MethodKind) -> &'static str {
@@ -547,6 +550,14 @@ impl SecurityInfoService for SqlSecurityInfo {
             ?policy,
             "registration policy saved"
         );
+        let event = AuditEvent::by_admin(
+            AuditKind::PolicyChanged,
+            Outcome::Success,
+            caller.user.id,
+            meta,
+        )
+        .detail("registration policy saved");
+        self.audit.record(event).await.or_internal(rid)?;
         Ok(policy)
     }
 }

@@ -595,3 +595,38 @@ async fn the_sign_in_lockout_follows_the_password_policy() {
     let until = third.body["AccountLocked"]["until"].as_i64().unwrap();
     assert_eq!(until, app.clock.now() + 3600);
 }
+
+#[tokio::test]
+async fn the_older_policy_endpoints_audit_their_saves_too() {
+    let app = spawn_app().await;
+    let cookie = admin(&app, "ga-older").await;
+    let reply = app
+        .call(
+            "update_reset_policy",
+            json!({ "policy": ResetPolicy::default() }),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let reply = app
+        .call(
+            "update_registration_policy",
+            json!({ "policy": registration() }),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let details: Vec<(String,)> = sqlx::query_as(
+        "SELECT detail FROM audit_events WHERE event = 'policy_changed' AND actor_id IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(&app.state.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        details,
+        [
+            ("password reset policy saved".to_owned(),),
+            ("registration policy saved".to_owned(),)
+        ]
+    );
+}
