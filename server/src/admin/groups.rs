@@ -148,6 +148,61 @@ impl Admin {
     }
 }
 
+/// Adding a member or removing one: the same steps around a different statement.
+#[derive(Clone, Copy)]
+enum Membership {
+    Add,
+    Remove,
+}
+
+impl Admin {
+    /// Adds `username` to the group or removes them; a change that changes nothing (already
+    /// in, or not in) is not audited.
+    async fn change_membership(
+        &self,
+        meta: &RequestMeta,
+        name: &str,
+        username: &str,
+        change: Membership,
+    ) -> Result<MemberList, AppError> {
+        let caller = self.require(meta, AdminSection::Groups).await?;
+        let rid = meta.request_id.as_str();
+        let mut conn = self.pool.acquire().await.or_internal(rid)?;
+        let (id, name) = self.find_group(&mut conn, name, rid).await?;
+        let (user_id, username) = self.group_member_id(username, rid).await?;
+        let (sql, verb) = match change {
+            Membership::Add => (
+                "INSERT INTO group_members (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                "added to",
+            ),
+            Membership::Remove => (
+                "DELETE FROM group_members WHERE group_id = ? AND user_id = ?",
+                "removed from",
+            ),
+        };
+        let changed = sqlx::query(sql)
+            .bind(id)
+            .bind(user_id)
+            .execute(&mut *conn)
+            .await
+            .or_internal(rid)?
+            .rows_affected();
+        drop(conn);
+        if changed > 0 {
+            let event = AuditEvent::by_admin(
+                AuditKind::GroupMembersChanged,
+                Outcome::Success,
+                caller.user.id,
+                meta,
+            )
+            .account(user_id)
+            .detail(format!("{username} {verb} {name}"));
+            self.record(meta, event).await?;
+        }
+        self.group_member_list(id, name, rid).await
+    }
+}
+
 #[async_trait::async_trait]
 impl GroupAdmin for Admin {
     async fn list_groups(&self, meta: &RequestMeta) -> Result<Vec<GroupSummary>, AppError> {
@@ -345,36 +400,8 @@ impl GroupAdmin for Admin {
         name: String,
         username: String,
     ) -> Result<MemberList, AppError> {
-        let caller = self.require(meta, AdminSection::Groups).await?;
-        let rid = meta.request_id.as_str();
-        let mut conn = self.pool.acquire().await.or_internal(rid)?;
-        let (id, name) = self.find_group(&mut conn, &name, rid).await?;
-        let (user_id, username) = self.group_member_id(&username, rid).await?;
-        let added = sqlx::query(
-            "INSERT INTO group_members (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        )
-        .bind(id)
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await
-        .or_internal(rid)?
-        .rows_affected();
-        drop(conn);
-        if added > 0 {
-            self.record(
-                meta,
-                AuditEvent::by_admin(
-                    AuditKind::GroupMembersChanged,
-                    Outcome::Success,
-                    caller.user.id,
-                    meta,
-                )
-                .account(user_id)
-                .detail(format!("{username} added to {name}")),
-            )
-            .await?;
-        }
-        self.group_member_list(id, name, rid).await
+        self.change_membership(meta, &name, &username, Membership::Add)
+            .await
     }
 
     async fn remove_group_member(
@@ -383,34 +410,8 @@ impl GroupAdmin for Admin {
         name: String,
         username: String,
     ) -> Result<MemberList, AppError> {
-        let caller = self.require(meta, AdminSection::Groups).await?;
-        let rid = meta.request_id.as_str();
-        let mut conn = self.pool.acquire().await.or_internal(rid)?;
-        let (id, name) = self.find_group(&mut conn, &name, rid).await?;
-        let (user_id, username) = self.group_member_id(&username, rid).await?;
-        let removed = sqlx::query("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
-            .bind(id)
-            .bind(user_id)
-            .execute(&mut *conn)
+        self.change_membership(meta, &name, &username, Membership::Remove)
             .await
-            .or_internal(rid)?
-            .rows_affected();
-        drop(conn);
-        if removed > 0 {
-            self.record(
-                meta,
-                AuditEvent::by_admin(
-                    AuditKind::GroupMembersChanged,
-                    Outcome::Success,
-                    caller.user.id,
-                    meta,
-                )
-                .account(user_id)
-                .detail(format!("{username} removed from {name}")),
-            )
-            .await?;
-        }
-        self.group_member_list(id, name, rid).await
     }
 }
 
