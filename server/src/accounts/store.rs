@@ -167,6 +167,25 @@ pub async fn grant_role(
     Ok(())
 }
 
+/// Group names in name order, at most `limit` of them (None: all).
+pub async fn group_names(pool: &SqlitePool, limit: Option<i64>) -> Result<Vec<String>> {
+    // Two statements rather than SQLite's `LIMIT -1`, which PostgreSQL refuses.
+    let names = match limit {
+        Some(limit) => {
+            sqlx::query_scalar("SELECT name FROM groups ORDER BY name_canonical LIMIT ?")
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        }
+        None => {
+            sqlx::query_scalar("SELECT name FROM groups ORDER BY name_canonical")
+                .fetch_all(pool)
+                .await?
+        }
+    };
+    Ok(names)
+}
+
 /// The group's id, creating it if needed. Names compare case-insensitively.
 pub async fn ensure_group(conn: &mut SqliteConnection, name: &str, now: i64) -> Result<i64> {
     let canonical = canonical_text(name);

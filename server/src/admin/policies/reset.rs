@@ -2,14 +2,13 @@
 //! together, each with its revision.
 
 use super::{changes, questions};
-use crate::accounts::canonical_text;
+use crate::accounts::{canonical_text, store};
 use crate::admin::Admin;
 use crate::error::OrInternal;
 use crate::policy::{registration, reset as reset_doc, settings};
 use app::api::{RegistrationPolicy, ResetPolicyEditor, ResetRevisions, SettingChange};
 use app::domain::reset_policy::{ResetPolicy, ResetScope};
 use app::domain::{AppError, FieldProblem};
-use sqlx::SqlitePool;
 use std::collections::HashSet;
 
 /// Both documents as stored (or their configured defaults) with their revisions.
@@ -43,16 +42,11 @@ pub async fn editor(admin: &Admin, rid: &str) -> Result<ResetPolicyEditor, AppEr
         reset,
         registration,
         revisions,
-        groups: group_names(&admin.pool).await.or_internal(rid)?,
+        groups: store::group_names(&admin.pool, None)
+            .await
+            .or_internal(rid)?,
         questions: questions::bank(&admin.pool, rid).await?,
     })
-}
-
-async fn group_names(pool: &SqlitePool) -> Result<Vec<String>, sqlx::Error> {
-    let rows: Vec<(String,)> = sqlx::query_as("SELECT name FROM groups ORDER BY name_canonical")
-        .fetch_all(pool)
-        .await?;
-    Ok(rows.into_iter().map(|(name,)| name).collect())
 }
 
 /// Tidies what the form sent: methods and groups once each, groups and contact trimmed.
@@ -96,7 +90,7 @@ pub async fn validate(
         ));
     }
     if let ResetScope::Groups(names) = &reset.scope {
-        let known: HashSet<String> = group_names(&admin.pool)
+        let known: HashSet<String> = store::group_names(&admin.pool, None)
             .await
             .or_internal(rid)?
             .iter()

@@ -26,6 +26,9 @@ use search::Filter;
 /// The furthest page the list serves; past it, narrow the search.
 const MAX_PAGE: u32 = 1_000_000;
 
+/// Group names sent with each page, for the group filter.
+const GROUP_NAMES_SHOWN: i64 = 1000;
+
 /// A user acted on, with their roles.
 pub(super) struct Target {
     pub user: UserRecord,
@@ -183,7 +186,9 @@ impl UserAdmin for Admin {
             more,
             page,
             page_size: USERS_PAGE_SIZE,
-            group_names: search::group_names(&self.pool).await.or_internal(rid)?,
+            group_names: store::group_names(&self.pool, Some(GROUP_NAMES_SHOWN))
+                .await
+                .or_internal(rid)?,
         })
     }
 

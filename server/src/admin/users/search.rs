@@ -249,15 +249,6 @@ async fn groups_of(pool: &SqlitePool, ids: Option<Vec<i64>>) -> Result<HashMap<i
     Ok(by_user)
 }
 
-/// Every group's name, for the filter.
-pub async fn group_names(pool: &SqlitePool) -> Result<Vec<String>> {
-    Ok(
-        sqlx::query_scalar("SELECT name FROM groups ORDER BY name_canonical LIMIT 1000")
-            .fetch_all(pool)
-            .await?,
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
