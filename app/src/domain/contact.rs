@@ -85,11 +85,14 @@ fn valid_domain(domain: &str) -> bool {
 }
 
 /// Masks any stored address, valid or not, without panicking.
+/// The hint for an address: its first letter and its domain, both lowercased, so a hint
+/// shows nothing of how an address happens to be capitalised (decoy hints go through
+/// this same function and must not differ in case).
 pub fn mask_email(address: &str) -> String {
-    match address.split_once('@') {
+    match address.rsplit_once('@') {
         Some((local, domain)) => {
-            let first: String = local.chars().take(1).collect();
-            format!("{first}***@{domain}")
+            let first: String = local.chars().take(1).flat_map(char::to_lowercase).collect();
+            format!("{first}***@{}", domain.to_lowercase())
         }
         None => "***".into(),
     }

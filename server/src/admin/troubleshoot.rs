@@ -8,7 +8,7 @@ use crate::accounts::canonical_text;
 use crate::accounts::store::UserRecord;
 use crate::error::OrInternal;
 use crate::policy::registration;
-use crate::reset::account::{self, DecoyReason, Facts, Gates};
+use crate::reset::account::{self, DecoyReason, Deliverable, Facts, Gates};
 use crate::security_info::store as security_store;
 use app::api::admin::troubleshoot::{
     CannotReset, CheckStatus, Finding, Fix, ScopeFact, TroubleCheck, TroubleReport,
@@ -37,6 +37,9 @@ struct Observed<'a> {
     started_today: i64,
     retry_after_secs: i64,
     wrong_answers: i64,
+    /// Wrong answers from all addresses that block a name everywhere.
+    wrong_answers_cap: i64,
+    deliverable: Deliverable,
     now: i64,
 }
 
@@ -116,7 +119,7 @@ fn diagnose(seen: Observed<'_>) -> TroubleReport {
         vec![],
     ));
 
-    let usable = account::usable(policy, facts);
+    let usable = account::usable(policy, facts, seen.deliverable);
     let enough = usable.len() >= usize::from(gates);
     // An admin's methods are fixed by the admin policy; only registering more helps.
     let method_fixes = match (enough, facts.is_admin) {
@@ -150,8 +153,10 @@ fn diagnose(seen: Observed<'_>) -> TroubleReport {
         if locked { vec![Fix::UserPage] } else { vec![] },
     ));
 
-    let cap = i64::from(policy.max_resets_per_day);
-    let blocked = seen.started_today >= cap;
+    // One address is blocked on its own (nothing an admin need fix); the ceiling over
+    // all addresses is what blocks the user.
+    let cap = seen.wrong_answers_cap;
+    let blocked = seen.wrong_answers >= cap;
     checks.push(check(
         Finding::DailyLimit {
             started: count(seen.started_today),
@@ -239,7 +244,8 @@ impl TroubleshootAdmin for Admin {
         let (account, facts) = account::find(&self.pool, &canonical_text(typed), typed)
             .await
             .or_internal(rid)?;
-        let decision = account::evaluate(&policy, account.as_ref(), &facts);
+        let decision =
+            account::evaluate(&policy, account.as_ref(), &facts, self.reset.deliverable());
         // Admins may know whether a name exists; the wizard's decoys are for the public.
         let Some(user) = account else {
             return Ok(TroubleReport {
@@ -263,20 +269,19 @@ impl TroubleshootAdmin for Admin {
             .current(&self.pool)
             .await
             .or_internal(rid)?;
-        let name_key = self.reset.account_name_key(user.id);
-        let (started_today, retry_after_secs) = self
-            .reset
-            .started_today(&name_key, now)
-            .await
-            .or_internal(rid)?;
-        let wrong_answers: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(failures), 0) FROM reset_wizards WHERE name_key = ? AND created_at > ?",
+        // Wizards are counted by the name typed; the account's own are those that found it.
+        let (started_today, wrong_answers, oldest): (i64, i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(SUM(failures), 0), MIN(CASE WHEN failures > 0 THEN created_at END)
+             FROM reset_wizards WHERE user_id = ? AND created_at > ?",
         )
-        .bind(&name_key)
+        .bind(user.id)
         .bind(now - DAY)
         .fetch_one(&self.pool)
         .await
         .or_internal(rid)?;
+        let retry_after_secs = (oldest.unwrap_or(now) + DAY - now).max(1);
+        let wrong_answers_cap =
+            crate::reset::limits::Limits::new(&policy, self.config.codes).failures_per_name;
         Ok(diagnose(Observed {
             policy: &policy,
             user: &user,
@@ -294,6 +299,8 @@ impl TroubleshootAdmin for Admin {
             started_today,
             retry_after_secs,
             wrong_answers,
+            wrong_answers_cap,
+            deliverable: self.reset.deliverable(),
             now,
         }))
     }

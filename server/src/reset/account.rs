@@ -202,6 +202,7 @@ pub fn evaluate(
     policy: &ResetPolicy,
     user: Option<&UserRecord>,
     facts: &Facts,
+    deliverable: Deliverable,
 ) -> Result<Gates, DecoyReason> {
     let user = user.ok_or(DecoyReason::NotFound)?;
     if user.status == "disabled" {
@@ -211,17 +212,43 @@ pub fn evaluate(
         return Err(DecoyReason::OutOfScope);
     }
     let (_, required) = policy.for_account(facts.is_admin);
-    let methods = usable(policy, facts);
+    let methods = usable(policy, facts, deliverable);
     if methods.len() < usize::from(required) {
         return Err(DecoyReason::TooFewMethods);
     }
     Ok(Gates { methods, required })
 }
 
+/// Which methods can prove anything on this server: a phone only where SMS can be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deliverable {
+    pub sms: bool,
+}
+
+impl Deliverable {
+    pub const EVERYTHING: Self = Self { sms: true };
+
+    pub fn allows(self, kind: MethodKind) -> bool {
+        kind != MethodKind::Phone || self.sms
+    }
+}
+
+/// The methods the policy allows an account (an admin or not) that can be delivered
+/// here, and how many gates it must pass.
+pub fn allowed_methods(
+    policy: &ResetPolicy,
+    is_admin: bool,
+    deliverable: Deliverable,
+) -> (Vec<MethodKind>, u8) {
+    let (mut allowed, required) = policy.for_account(is_admin);
+    allowed.retain(|m| deliverable.allows(*m));
+    (allowed, required)
+}
+
 /// The methods the policy allows this account that it has registered (and, for recovery
-/// codes, not used up).
-pub fn usable(policy: &ResetPolicy, facts: &Facts) -> Vec<MethodKind> {
-    let (allowed, _) = policy.for_account(facts.is_admin);
+/// codes, not used up) and that can be delivered.
+pub fn usable(policy: &ResetPolicy, facts: &Facts, deliverable: Deliverable) -> Vec<MethodKind> {
+    let (allowed, _) = allowed_methods(policy, facts.is_admin, deliverable);
     MethodKind::ALL
         .into_iter()
         .filter(|m| allowed.contains(m) && facts.registered(*m, policy.questions_to_reset))
@@ -241,6 +268,8 @@ pub fn hint(kind: MethodKind, facts: &Facts) -> MethodHint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const ALL: Deliverable = Deliverable::EVERYTHING;
 
     fn user(status: &str) -> UserRecord {
         UserRecord {
@@ -281,13 +310,13 @@ mod tests {
     fn unknown_and_disabled_accounts_cannot_reset() {
         let policy = ResetPolicy::default();
         let f = facts(&[MethodKind::Email], 0, &[], false);
-        assert_eq!(evaluate(&policy, None, &f), Err(DecoyReason::NotFound));
+        assert_eq!(evaluate(&policy, None, &f, ALL), Err(DecoyReason::NotFound));
         assert_eq!(
-            evaluate(&policy, Some(&user("disabled")), &f),
+            evaluate(&policy, Some(&user("disabled")), &f, ALL),
             Err(DecoyReason::Disabled)
         );
         // A locked account can reset: that is what the wizard is for.
-        assert!(evaluate(&policy, Some(&user("locked")), &f).is_ok());
+        assert!(evaluate(&policy, Some(&user("locked")), &f, ALL).is_ok());
     }
 
     #[test]
@@ -309,18 +338,18 @@ mod tests {
             false,
         );
         let admin = facts(&[MethodKind::Email, MethodKind::Phone], 0, &[], true);
-        assert!(evaluate(&policy, Some(&user("enabled")), &member).is_ok());
+        assert!(evaluate(&policy, Some(&user("enabled")), &member, ALL).is_ok());
         assert_eq!(
-            evaluate(&policy, Some(&user("enabled")), &outsider),
+            evaluate(&policy, Some(&user("enabled")), &outsider, ALL),
             Err(DecoyReason::OutOfScope)
         );
-        assert!(evaluate(&policy, Some(&user("enabled")), &admin).is_ok());
+        assert!(evaluate(&policy, Some(&user("enabled")), &admin, ALL).is_ok());
         let nobody = ResetPolicy {
             scope: ResetScope::Nobody,
             ..ResetPolicy::default()
         };
         assert_eq!(
-            evaluate(&nobody, Some(&user("enabled")), &member),
+            evaluate(&nobody, Some(&user("enabled")), &member, ALL),
             Err(DecoyReason::OutOfScope)
         );
     }
@@ -335,11 +364,11 @@ mod tests {
         // The phone is registered but not allowed; two answers are fewer than three asked.
         let f = facts(&[MethodKind::Email, MethodKind::Phone], 2, &[], false);
         assert_eq!(
-            evaluate(&policy, Some(&user("enabled")), &f),
+            evaluate(&policy, Some(&user("enabled")), &f, ALL),
             Err(DecoyReason::TooFewMethods)
         );
         let f = facts(&[MethodKind::Email], 3, &[], false);
-        let gates = evaluate(&policy, Some(&user("enabled")), &f).unwrap();
+        let gates = evaluate(&policy, Some(&user("enabled")), &f, ALL).unwrap();
         assert_eq!(
             gates.methods,
             vec![MethodKind::Email, MethodKind::Questions]
@@ -352,7 +381,7 @@ mod tests {
         let policy = ResetPolicy::default();
         let f = facts(&[MethodKind::Email], 3, &[], true);
         assert_eq!(
-            evaluate(&policy, Some(&user("enabled")), &f),
+            evaluate(&policy, Some(&user("enabled")), &f, ALL),
             Err(DecoyReason::TooFewMethods),
             "email plus questions is not enough for an admin"
         );
@@ -362,7 +391,7 @@ mod tests {
             &[],
             true,
         );
-        let gates = evaluate(&policy, Some(&user("enabled")), &f).unwrap();
+        let gates = evaluate(&policy, Some(&user("enabled")), &f, ALL).unwrap();
         assert_eq!(gates.required, 2);
         assert!(!gates.methods.contains(&MethodKind::Questions));
     }

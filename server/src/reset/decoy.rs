@@ -1,20 +1,52 @@
 //! Decoys: what the wizard shows for a name with no account (or one that cannot reset).
-//! The hints are derived from a keyed hash of the typed name, so typing the same name again
-//! shows the same hints, and they look like the organisation's real ones: the most common
-//! email domain and phone country code among registered users.
+//! Everything is derived from a keyed hash of the typed name, so typing the same name
+//! again shows the same decoy, and drawn from what real accounts here look like: a decoy
+//! offers a set of methods in the proportion real accounts have registered it, and its
+//! hints are real-looking addresses put through the very masks real hints use
+//! (`app::domain::contact`), with domains and country codes in their real proportions.
 
-use super::account::Gates;
+use super::account::{allowed_methods, Deliverable, Gates};
 use app::api::MethodHint;
 use app::domain::contact::{mask_email, mask_phone};
+use app::domain::reset_policy::ResetPolicy;
 use app::domain::MethodKind;
 use sqlx::SqlitePool;
 use std::sync::RwLock;
 
-/// What real hints look like here, refreshed now and then.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What registered accounts have: one kind of account and how many are like it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Registered {
+    pub is_admin: bool,
+    pub email: bool,
+    pub phone: bool,
+    pub authenticator: bool,
+    pub answers: i64,
+    pub recovery_codes: bool,
+}
+
+impl Registered {
+    fn has(&self, kind: MethodKind, questions_needed: u8) -> bool {
+        match kind {
+            MethodKind::Email => self.email,
+            MethodKind::Phone => self.phone,
+            MethodKind::Authenticator => self.authenticator,
+            MethodKind::Questions => self.answers >= i64::from(questions_needed.max(1)),
+            MethodKind::RecoveryCodes => self.recovery_codes,
+        }
+    }
+}
+
+/// What real accounts look like here, refreshed now and then.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Profile {
-    pub email_domain: String,
-    pub phone_prefix: String,
+    /// Email domains of registered addresses and how many have each.
+    pub email_domains: Vec<(String, i64)>,
+    /// The first two digits of registered numbers (what a mask shows) and how many.
+    pub phone_heads: Vec<(String, i64)>,
+    /// Kinds of account by what they registered, and how many of each.
+    pub registered: Vec<(Registered, i64)>,
+    /// Per mille of registered addresses whose first letter is not the username's.
+    pub other_initial_permille: i64,
 }
 
 pub struct Profiles {
@@ -23,6 +55,8 @@ pub struct Profiles {
 }
 
 const REFRESH_SECS: i64 = 3600;
+/// Domains and country codes kept; rarer ones are left out of decoys.
+const MOST_COMMON: i64 = 64;
 
 impl Profiles {
     pub fn new(public_origin: &str) -> Self {
@@ -39,6 +73,13 @@ impl Profiles {
         }
     }
 
+    /// Drops the cached profile (after registrations change in bulk, and in tests).
+    pub fn forget(&self) {
+        if let Ok(mut guard) = self.cached.write() {
+            *guard = None;
+        }
+    }
+
     pub async fn get(&self, pool: &SqlitePool, now: i64) -> Result<Profile, sqlx::Error> {
         if let Ok(guard) = self.cached.read() {
             if let Some((profile, at)) = guard.as_ref() {
@@ -47,22 +88,13 @@ impl Profiles {
                 }
             }
         }
-        let domain: Option<String> = sqlx::query_scalar(
-            "SELECT substr(value, instr(value, '@') + 1) AS d FROM auth_methods WHERE kind = 'email'
-             GROUP BY d ORDER BY COUNT(*) DESC, d LIMIT 1",
-        )
-        .fetch_optional(pool)
-        .await?;
-        let prefix: Option<String> = sqlx::query_scalar(
-            "SELECT substr(value, 1, 3) AS p FROM auth_methods WHERE kind = 'phone'
-             GROUP BY p ORDER BY COUNT(*) DESC, p LIMIT 1",
-        )
-        .fetch_optional(pool)
-        .await?;
-        let profile = Profile {
-            email_domain: domain.unwrap_or_else(|| self.fallback_domain.clone()),
-            phone_prefix: prefix.unwrap_or_else(|| "+1".into()),
-        };
+        let mut profile = read_profile(pool).await?;
+        if profile.email_domains.is_empty() {
+            profile.email_domains = vec![(self.fallback_domain.clone(), 1)];
+        }
+        if profile.phone_heads.is_empty() {
+            profile.phone_heads = vec![("1".into(), 1)];
+        }
         if let Ok(mut guard) = self.cached.write() {
             *guard = Some((profile.clone(), now));
         }
@@ -70,10 +102,126 @@ impl Profiles {
     }
 }
 
-/// The methods a decoy offers: email always (when allowed), others by bits of the key,
-/// topped up so there are enough for the gates.
-pub fn gates(key: &[u8; 32], allowed: &[MethodKind], required: u8) -> Gates {
-    let wanted = |kind: MethodKind, bit: u8| allowed.contains(&kind) && key[0] & bit != 0;
+async fn read_profile(pool: &SqlitePool) -> Result<Profile, sqlx::Error> {
+    let email_domains = sqlx::query_as(
+        "SELECT lower(substr(value, instr(value, '@') + 1)) AS d, COUNT(*) AS n FROM auth_methods
+         WHERE kind = 'email' GROUP BY d ORDER BY n DESC, d LIMIT ?",
+    )
+    .bind(MOST_COMMON)
+    .fetch_all(pool)
+    .await?;
+    // What `mask_phone` shows of a number: its first two digits.
+    let phone_heads = sqlx::query_as(
+        "SELECT substr(replace(replace(replace(value, '+', ''), ' ', ''), '-', ''), 1, 2) AS h,
+                COUNT(*) AS n
+         FROM auth_methods WHERE kind = 'phone' GROUP BY h ORDER BY n DESC, h LIMIT ?",
+    )
+    .bind(MOST_COMMON)
+    .fetch_all(pool)
+    .await?;
+    let rows: Vec<(bool, bool, bool, bool, i64, bool, i64)> = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM role_assignments r WHERE r.user_id = u.id),
+                EXISTS (SELECT 1 FROM auth_methods a WHERE a.user_id = u.id AND a.kind = 'email'),
+                EXISTS (SELECT 1 FROM auth_methods a WHERE a.user_id = u.id AND a.kind = 'phone'),
+                EXISTS (SELECT 1 FROM auth_methods a WHERE a.user_id = u.id AND a.kind = 'authenticator'),
+                MIN((SELECT COUNT(*) FROM security_answers s WHERE s.user_id = u.id), 10),
+                EXISTS (SELECT 1 FROM recovery_codes c WHERE c.user_id = u.id AND c.used_at IS NULL),
+                COUNT(*)
+         FROM users u WHERE u.status <> 'disabled' GROUP BY 1, 2, 3, 4, 5, 6",
+    )
+    .fetch_all(pool)
+    .await?;
+    let registered = rows
+        .into_iter()
+        .map(
+            |(is_admin, email, phone, authenticator, answers, recovery_codes, n)| {
+                let kind = Registered {
+                    is_admin,
+                    email,
+                    phone,
+                    authenticator,
+                    answers,
+                    recovery_codes,
+                };
+                (kind, n)
+            },
+        )
+        .collect();
+    let (all, other): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(lower(substr(a.value, 1, 1)) <> lower(substr(u.username, 1, 1))), 0)
+         FROM auth_methods a JOIN users u ON u.id = a.user_id WHERE a.kind = 'email'",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(Profile {
+        email_domains,
+        phone_heads,
+        registered,
+        other_initial_permille: if all == 0 { 0 } else { other * 1000 / all },
+    })
+}
+
+/// A number from the key's bytes at `at`, for drawing choices.
+fn draw(key: &[u8; 32], at: usize) -> u64 {
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&key[at..at + 8]);
+    u64::from_le_bytes(bytes)
+}
+
+/// One of `items`, in proportion to their counts.
+fn weighted<T>(items: &[(T, i64)], pick: u64) -> Option<&T> {
+    let total: u64 = items
+        .iter()
+        .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
+        .sum();
+    if total == 0 {
+        return None;
+    }
+    let mut at = pick % total;
+    for (item, n) in items {
+        let n = u64::try_from(*n).unwrap_or(0);
+        if at < n {
+            return Some(item);
+        }
+        at -= n;
+    }
+    None
+}
+
+/// The methods a decoy offers: a set real accounts offer, drawn in the proportion they
+/// have it (falling back to one from the policy when no account can reset yet).
+pub fn gates(
+    key: &[u8; 32],
+    policy: &ResetPolicy,
+    deliverable: Deliverable,
+    profile: &Profile,
+) -> Gates {
+    let required = policy.methods_required;
+    let offered: Vec<(Vec<MethodKind>, i64)> = profile
+        .registered
+        .iter()
+        .filter_map(|(kind, n)| {
+            let (allowed, needed) = allowed_methods(policy, kind.is_admin, deliverable);
+            let methods: Vec<MethodKind> = allowed
+                .into_iter()
+                .filter(|m| kind.has(*m, policy.questions_to_reset))
+                .collect();
+            (methods.len() >= usize::from(needed)).then_some((methods, *n))
+        })
+        .collect();
+    if let Some(methods) = weighted(&offered, draw(key, 0)) {
+        return Gates {
+            methods: methods.clone(),
+            required,
+        };
+    }
+    let (allowed, _) = allowed_methods(policy, false, deliverable);
+    fallback_gates(key, &allowed, required)
+}
+
+/// Email always (when allowed), others by bits of the key, topped up for the gates.
+fn fallback_gates(key: &[u8; 32], allowed: &[MethodKind], required: u8) -> Gates {
+    let wanted = |kind: MethodKind, bit: u8| allowed.contains(&kind) && key[8] & bit != 0;
     let mut methods: Vec<MethodKind> = MethodKind::ALL
         .into_iter()
         .filter(|kind| match kind {
@@ -96,23 +244,40 @@ pub fn gates(key: &[u8; 32], allowed: &[MethodKind], required: u8) -> Gates {
     Gates { methods, required }
 }
 
+/// What a decoy keeps of the typed name to build its email hint from: an address typed
+/// is masked at once (a real account found by it shows that address's mask), a username
+/// keeps only its first letter.
+pub fn seed(canonical: &str) -> String {
+    if canonical.contains('@') {
+        mask_email(canonical)
+    } else {
+        canonical.chars().take(1).collect()
+    }
+}
+
 /// The masked hint a decoy shows for `kind`.
-pub fn hint(kind: MethodKind, key: &[u8; 32], initial: &str, profile: &Profile) -> MethodHint {
+pub fn hint(kind: MethodKind, key: &[u8; 32], seed: &str, profile: &Profile) -> MethodHint {
     let hint = match kind {
+        MethodKind::Email if seed.contains('@') => seed.to_owned(),
         MethodKind::Email => {
-            let initial = initial
-                .chars()
-                .next()
-                .filter(|c| c.is_alphanumeric())
-                .unwrap_or(char::from(b'a' + key[1] % 26));
-            mask_email(&format!("{initial}x@{}", profile.email_domain))
+            let typed = seed.chars().next().filter(|c| c.is_alphanumeric());
+            let other =
+                draw(key, 16) % 1000 < u64::try_from(profile.other_initial_permille).unwrap_or(0);
+            let initial = match typed {
+                Some(c) if !other => c,
+                _ => char::from(b'a' + key[1] % 26),
+            };
+            let domain = weighted(&profile.email_domains, draw(key, 8))
+                .map_or("example.com", String::as_str);
+            mask_email(&format!("{initial}x@{domain}"))
         }
         MethodKind::Phone => {
+            let head = weighted(&profile.phone_heads, draw(key, 24)).map_or("1", String::as_str);
             let digits: String = key[2..10]
                 .iter()
                 .map(|b| char::from(b'0' + b % 10))
                 .collect();
-            mask_phone(&format!("{}{digits}", profile.phone_prefix))
+            mask_phone(&format!("+{head}{digits}"))
         }
         _ => String::new(),
     };
@@ -136,53 +301,109 @@ pub fn questions(key: &[u8; 32], bank: &[i64], count: u8) -> Vec<i64> {
 mod tests {
     use super::*;
 
+    const EVERYWHERE: Deliverable = Deliverable { sms: true };
+
+    fn registered(email: bool, phone: bool, authenticator: bool) -> Registered {
+        Registered {
+            is_admin: false,
+            email,
+            phone,
+            authenticator,
+            answers: 0,
+            recovery_codes: false,
+        }
+    }
+
     fn profile() -> Profile {
         Profile {
-            email_domain: "example.org".into(),
-            phone_prefix: "+30".into(),
+            email_domains: vec![("example.org".into(), 9), ("other.example".into(), 1)],
+            phone_heads: vec![("30".into(), 1)],
+            registered: vec![
+                (registered(true, false, false), 80),
+                (registered(true, true, false), 20),
+                // Nothing usable: never drawn.
+                (registered(false, false, false), 500),
+            ],
+            other_initial_permille: 0,
+        }
+    }
+
+    fn key(n: u32) -> [u8; 32] {
+        let mut key = [0u8; 32];
+        for (i, byte) in key.iter_mut().enumerate() {
+            let mixed = n.wrapping_mul(2_654_435_761).rotate_left(i as u32 % 31) ^ (i as u32 * 97);
+            *byte = (mixed >> 8) as u8;
+        }
+        key
+    }
+
+    #[test]
+    fn the_same_key_gives_the_same_decoy() {
+        let policy = ResetPolicy::default();
+        let a = gates(&key(7), &policy, EVERYWHERE, &profile());
+        assert_eq!(a, gates(&key(7), &policy, EVERYWHERE, &profile()));
+        assert_eq!(
+            hint(MethodKind::Phone, &key(7), "m", &profile()),
+            hint(MethodKind::Phone, &key(7), "m", &profile())
+        );
+    }
+
+    #[test]
+    fn decoys_offer_the_sets_real_accounts_offer_in_their_proportions() {
+        let policy = ResetPolicy::default();
+        let mut email_only = 0;
+        for n in 0..2000 {
+            let drawn = gates(&key(n), &policy, EVERYWHERE, &profile()).methods;
+            assert!(
+                drawn == vec![MethodKind::Email]
+                    || drawn == vec![MethodKind::Email, MethodKind::Phone],
+                "{drawn:?}"
+            );
+            email_only += usize::from(drawn.len() == 1);
+        }
+        assert!((1450..1750).contains(&email_only), "{email_only} of 2000");
+        // Where SMS cannot be sent, neither real accounts nor decoys offer it.
+        for n in 0..200 {
+            let drawn = gates(&key(n), &policy, Deliverable { sms: false }, &profile());
+            assert_eq!(drawn.methods, vec![MethodKind::Email]);
         }
     }
 
     #[test]
-    fn the_same_key_gives_the_same_decoy_and_other_keys_vary() {
-        let key = [0b101u8; 32];
-        let a = gates(&key, &MethodKind::ALL, 1);
-        let b = gates(&key, &MethodKind::ALL, 1);
-        assert_eq!(a, b);
+    fn without_accounts_that_can_reset_decoys_fall_back_to_the_policy() {
+        let policy = ResetPolicy {
+            methods: vec![MethodKind::Email, MethodKind::Authenticator],
+            methods_required: 2,
+            ..ResetPolicy::default()
+        };
+        let drawn = gates(&[0u8; 32], &policy, EVERYWHERE, &Profile::default());
         assert_eq!(
-            hint(MethodKind::Phone, &key, "m", &profile()),
-            hint(MethodKind::Phone, &key, "m", &profile())
-        );
-        let varied: std::collections::HashSet<Vec<MethodKind>> = (0u8..16)
-            .map(|b| gates(&[b; 32], &MethodKind::ALL, 1).methods)
-            .collect();
-        assert!(varied.len() > 4, "decoys should not all look alike");
-    }
-
-    #[test]
-    fn decoys_offer_enough_allowed_methods_for_the_gates() {
-        let allowed = [MethodKind::Email, MethodKind::Authenticator];
-        let decoy = gates(&[0u8; 32], &allowed, 2);
-        assert_eq!(
-            decoy.methods,
+            drawn.methods,
             vec![MethodKind::Email, MethodKind::Authenticator]
         );
-        let decoy = gates(
-            &[0xffu8; 32],
-            &[MethodKind::Phone, MethodKind::Questions],
-            1,
-        );
-        assert!(!decoy.methods.contains(&MethodKind::Email));
     }
 
     #[test]
-    fn hints_look_like_real_masks() {
-        let key = [3u8; 32];
-        let email = hint(MethodKind::Email, &key, "maria", &profile()).hint;
-        assert_eq!(email, mask_email("mx@example.org"));
-        assert!(email.starts_with('m') && email.ends_with("@example.org"));
-        let phone = hint(MethodKind::Phone, &key, "maria", &profile()).hint;
-        assert!(phone.starts_with("+30"), "{phone}");
+    fn hints_are_real_addresses_through_the_real_masks() {
+        let profile = profile();
+        let typed = seed("maria.k@example.org");
+        assert_eq!(
+            hint(MethodKind::Email, &key(3), &typed, &profile).hint,
+            mask_email("Maria.K@example.org")
+        );
+        let mut domains = std::collections::HashMap::new();
+        for n in 0..1000 {
+            let email = hint(MethodKind::Email, &key(n), &seed("maria"), &profile).hint;
+            assert!(email.starts_with("m***@"), "{email}");
+            *domains.entry(email).or_insert(0) += 1;
+        }
+        assert!(
+            (820..980).contains(&domains["m***@example.org"]),
+            "{domains:?}"
+        );
+        let phone = hint(MethodKind::Phone, &key(3), "m", &profile).hint;
+        assert!(phone.starts_with("+30 "), "{phone}");
+        assert_eq!(phone.len(), mask_phone("+306912345678").len());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod decoy;
+pub mod limits;
 pub mod messages;
 pub mod service;
 pub mod starts;

@@ -6,8 +6,9 @@
 //! codes that are "sent" but never verify. Only the outcome of a gate can differ, the way
 //! a wrong code differs from a right one.
 
-use super::account::{self, DecoyReason, Facts, NO_ACCOUNT};
-use super::decoy::{self, Profiles};
+use super::account::{self, DecoyReason, Deliverable, Facts, NO_ACCOUNT};
+use super::decoy::{self, Profile, Profiles};
+use super::limits::{self, Limits};
 use super::messages;
 use super::store::{self, NewWizard, Wizard};
 use crate::accounts::store::{self as accounts_store, UserRecord};
@@ -23,7 +24,7 @@ use crate::policy::{RegistrationRules, ResetRules};
 use crate::secret::ServerSecret;
 use crate::security_info::messages::Language;
 use crate::throttle::Throttle;
-use crate::verification::{codes, recovery, totp, CodeProblem, CodeRules};
+use crate::verification::{codes, recovery, totp, CodeProblem, CodeRules, SendCap};
 use app::api::context::{RequestMeta, ResetService, SetCookie};
 use app::api::{GateAnswer, MethodHint, PowChallenge, Question, WizardStep, WizardView};
 use app::domain::password_policy::PasswordVerdict;
@@ -32,6 +33,8 @@ use app::domain::security_info::{parse_code, CODE_DIGITS, MAX_ANSWER_CHARS, TOTP
 use app::domain::{AppError, FieldProblem, MethodKind, Role};
 use sqlx::SqlitePool;
 use std::sync::Arc;
+
+mod gates;
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 24 * HOUR;
@@ -58,8 +61,8 @@ pub struct SqlReset {
     pub profiles: Profiles,
     pub cached_policy: std::sync::RwLock<Option<ResetPolicy>>,
     pub starts: super::starts::Starts,
-    /// The first step answers no sooner than this after it began, so the little extra
-    /// work a real account costs cannot be told apart by timing.
+    /// Each step answers no sooner than this after it began, so the little extra work a
+    /// real account costs (a code sent, a code redeemed) cannot be told apart by timing.
     pub answer_floor: std::time::Duration,
 }
 
@@ -101,6 +104,14 @@ struct Ending {
 }
 
 impl SqlReset {
+    /// Runs a step and answers no sooner than the floor after it began.
+    async fn floored<T>(&self, step: impl std::future::Future<Output = T>) -> T {
+        let began = tokio::time::Instant::now();
+        let answer = step.await;
+        tokio::time::sleep_until(began + self.answer_floor).await;
+        answer
+    }
+
     /// The wizard cookie: `__Host-` on https so it is bound to this origin.
     pub fn cookie_name(&self) -> &'static str {
         if self.secure_cookies {
@@ -125,27 +136,55 @@ impl SqlReset {
         self.cookie("", 0)
     }
 
-    /// The key an account's wizards are counted under (for the daily cap), whichever
-    /// name or address was typed; the troubleshooter counts with it too.
-    pub fn account_name_key(&self, user_id: i64) -> String {
-        let key = self
-            .secret
-            .mac("reset-name", &[b"account:", user_id.to_string().as_bytes()]);
-        crate::hex::encode(&key)
+    /// The limits on wrong answers and codes under the current policy.
+    fn limits(&self, policy: &ResetPolicy) -> Limits {
+        Limits::new(policy, self.codes)
     }
 
-    /// Wizards started under `name_key` in the 24 hours before `now`, and how long until
-    /// the oldest of them leaves that window: the daily cap's arithmetic, for the first
-    /// step and the troubleshooter alike.
-    pub async fn started_today(&self, name_key: &str, now: i64) -> Result<(i64, i64), sqlx::Error> {
+    /// Which methods can be delivered now (SMS needs a provider in send mode).
+    pub fn deliverable(&self) -> Deliverable {
+        Deliverable {
+            sms: self.delivery.accepts(Channel::Sms),
+        }
+    }
+
+    /// How long until this name may be tried again from this client, when the wrong
+    /// answers given under it in the last 24 hours reach a limit.
+    async fn blocked_for(
+        &self,
+        name_key: &str,
+        client_key: &str,
+        limits: &Limits,
+        now: i64,
+    ) -> Result<Option<u64>, sqlx::Error> {
         let mut conn = self.pool.acquire().await?;
-        let (count, oldest) = store::started_since(&mut conn, name_key, now - DAY).await?;
-        Ok((count, (oldest.unwrap_or(now) + DAY - now).max(1)))
+        let (counts, oldest) =
+            store::failures_since(&mut conn, name_key, client_key, now - DAY).await?;
+        Ok(counts
+            .failures_exceed(limits)
+            .then(|| u64::try_from((oldest.unwrap_or(now) + DAY - now).max(1)).unwrap_or(1)))
     }
 
     async fn record(&self, meta: &RequestMeta, event: AuditEvent) {
         if let Err(error) = self.audit.record(event).await {
             tracing::error!(request_id = %meta.request_id, %error, "audit event not recorded");
+        }
+    }
+
+    /// Records and answers a name blocked for this client by its wrong answers.
+    async fn blocked(
+        &self,
+        meta: &RequestMeta,
+        user_id: Option<i64>,
+        retry: Option<u64>,
+    ) -> AppError {
+        let event = self
+            .event(meta, AuditKind::Blocked, Outcome::Denied)
+            .account_if(user_id)
+            .detail("too many wrong answers in 24 hours");
+        self.record(meta, event).await;
+        AppError::ResetBlocked {
+            retry_after_secs: retry.unwrap_or(1),
         }
     }
 
@@ -206,39 +245,52 @@ impl SqlReset {
 
     /// The methods this wizard offers, for real accounts read again now (a method removed
     /// or a policy changed mid-way applies at once; a used-up recovery code is gone).
-    fn offered(&self, wizard: &Wizard, subject: &Subject, policy: &ResetPolicy) -> Vec<MethodKind> {
+    fn offered(
+        &self,
+        wizard: &Wizard,
+        subject: &Subject,
+        policy: &ResetPolicy,
+        profile: &Profile,
+    ) -> Vec<MethodKind> {
         match subject {
-            Subject::Real(real) => account::usable(policy, &real.facts),
+            Subject::Real(real) => account::usable(policy, &real.facts, self.deliverable()),
             Subject::Decoy => {
-                let (allowed, _) = policy.for_account(false);
-                let required = u8::try_from(wizard.gates_required).unwrap_or(1);
-                decoy::gates(&key_bytes(&wizard.name_key), &allowed, required).methods
+                decoy::gates(
+                    &key_bytes(&wizard.name_key),
+                    policy,
+                    self.deliverable(),
+                    profile,
+                )
+                .methods
             }
         }
     }
 
-    async fn hint(
+    fn hint(
         &self,
         wizard: &Wizard,
         subject: &Subject,
         kind: MethodKind,
-    ) -> Result<MethodHint, AppError> {
-        Ok(match subject {
+        profile: &Profile,
+    ) -> MethodHint {
+        match subject {
             Subject::Real(real) => account::hint(kind, &real.facts),
-            Subject::Decoy => {
-                let profile = self
-                    .profiles
-                    .get(&self.pool, self.clock.now())
-                    .await
-                    .or_internal("-")?;
-                decoy::hint(
-                    kind,
-                    &key_bytes(&wizard.name_key),
-                    &wizard.decoy_initial,
-                    &profile,
-                )
-            }
-        })
+            Subject::Decoy => decoy::hint(
+                kind,
+                &key_bytes(&wizard.name_key),
+                &wizard.decoy_initial,
+                profile,
+            ),
+        }
+    }
+
+    /// What real accounts look like, read by every wizard whether real or decoy, so a
+    /// refresh costs both the same.
+    async fn profile(&self, rid: &str) -> Result<Profile, AppError> {
+        self.profiles
+            .get(&self.pool, self.clock.now())
+            .await
+            .or_internal(rid)
     }
 
     /// The step to show for a live wizard.
@@ -249,6 +301,7 @@ impl SqlReset {
         policy: &ResetPolicy,
         rid: &str,
     ) -> Result<WizardView, AppError> {
+        let profile = self.profile(rid).await?;
         let passed = wizard.passed();
         let number = u8::try_from(passed.len() + 1).unwrap_or(u8::MAX);
         let of = u8::try_from(wizard.gates_required).unwrap_or(1);
@@ -271,16 +324,17 @@ impl SqlReset {
             WizardStep::Prove {
                 number,
                 of,
-                method: self.hint(wizard, subject, method).await?,
+                method: self.hint(wizard, subject, method, &profile),
                 questions: self.questions(&wizard.questions(), rid).await?,
                 code_expires_at: wizard.code_expires_at,
             }
         } else {
-            let mut methods = Vec::new();
-            let offered = self.offered(wizard, subject, policy);
-            for kind in offered.into_iter().filter(|m| !passed.contains(m)) {
-                methods.push(self.hint(wizard, subject, kind).await?);
-            }
+            let methods = self
+                .offered(wizard, subject, policy, &profile)
+                .into_iter()
+                .filter(|m| !passed.contains(m))
+                .map(|kind| self.hint(wizard, subject, kind, &profile))
+                .collect();
             WizardStep::Choose {
                 number,
                 of,
@@ -376,26 +430,17 @@ impl SqlReset {
         let Some(destination) = facts.value(kind) else {
             return Ok(Err(AppError::MethodUnavailable));
         };
-        // At most one live reset code per account and method: a new one cancels the old.
-        let prefix = format!("reset:{}:%", kind.as_str());
-        sqlx::query(
-            "UPDATE verification_codes SET consumed_at = ?
-             WHERE user_id = ? AND purpose LIKE ? AND consumed_at IS NULL",
-        )
-        .bind(now)
-        .bind(user.id)
-        .bind(prefix)
-        .execute(&mut *conn)
-        .await?;
+        // A code belongs to its wizard alone: a new one replaces only this wizard's, so a
+        // second wizard neither cancels another's code nor shows that it could.
         let purpose = code_purpose(kind, &wizard.id_hash);
-        let issued =
-            match codes::issue(conn, user.id, &purpose, destination, self.codes, now).await? {
-                Ok(issued) => issued,
-                Err(CodeProblem::TooMany { retry_after_secs }) => {
-                    return Ok(Err(AppError::TooManyCodes { retry_after_secs }))
-                }
-                Err(_) => return Ok(Err(AppError::MethodUnavailable)),
-            };
+        let caps = (self.codes, SendCap::CountedByCaller);
+        let issued = match codes::issue(conn, user.id, &purpose, destination, caps, now).await? {
+            Ok(issued) => issued,
+            Err(CodeProblem::TooMany { retry_after_secs }) => {
+                return Ok(Err(AppError::TooManyCodes { retry_after_secs }))
+            }
+            Err(_) => return Ok(Err(AppError::MethodUnavailable)),
+        };
         let minutes = self.codes.ttl_secs / 60;
         let (channel, subject, text, html) = match kind {
             MethodKind::Email => {
@@ -774,60 +819,50 @@ impl SqlReset {
         let (account, facts) = account::find(&self.pool, &canonical, typed)
             .await
             .or_internal(rid)?;
-        let name_key = match &account {
-            Some(user) => self.account_name_key(user.id),
-            None => crate::hex::encode(
-                &self
-                    .secret
-                    .mac("reset-name", &[b"name:", canonical.as_bytes()]),
-            ),
-        };
-        let decision = account::evaluate(&policy, account.as_ref(), &facts);
+        // Counted as typed, account or not, so no count links a username to its address.
+        let name_key = limits::name_key(&self.secret, &canonical);
+        let client_key = limits::client_key(&self.secret, meta.ip);
+        let decision = account::evaluate(&policy, account.as_ref(), &facts, self.deliverable());
         let (token, id_hash) = crate::sessions::new_token();
         let expires_at = now + i64::from(policy.wizard_minutes) * 60;
         let language = Language::parse(&language);
 
         let (user_id, required, initial) = match (&decision, &account) {
             (Ok(gates), Some(user)) => (Some(user.id), gates.required, String::new()),
-            _ => (
-                None,
-                policy.methods_required,
-                canonical.chars().take(1).collect::<String>(),
-            ),
+            _ => (None, policy.methods_required, decoy::seed(&canonical)),
         };
         let new = NewWizard {
             id_hash: &id_hash,
             user_id,
             name_key: &name_key,
+            client_key: &client_key,
             decoy_initial: &initial,
             gates_required: required,
             language: language.tag(),
             now,
             expires_at,
         };
-        let cap = i64::from(policy.max_resets_per_day);
-        // One row of a group-committed statement, which inserts only under the daily cap.
+        let limits = self.limits(&policy);
+        // One row of a group-committed statement, which inserts only under the limits.
         let started = self
             .starts
-            .start(&new, cap, now - DAY)
+            .start(&new, &limits, now - DAY)
             .await
             .or_internal(rid)?;
         if !started {
-            let (_, retry) = self.started_today(&name_key, now).await.or_internal(rid)?;
-            let event = self
-                .event(meta, AuditKind::Blocked, Outcome::Denied)
-                .account_if(account.as_ref().map(|u| u.id))
-                .detail("too many resets in 24 hours");
-            self.record(meta, event).await;
-            return Err(AppError::ResetBlocked {
-                retry_after_secs: u64::try_from(retry).unwrap_or(1),
-            });
+            let retry = self
+                .blocked_for(&name_key, &client_key, &limits, now)
+                .await
+                .or_internal(rid)?;
+            return Err(self
+                .blocked(meta, account.as_ref().map(|u| u.id), retry)
+                .await);
         }
         // An account in scope with too few methods hears why, with its first wizard of
         // the day.
         if let (Err(DecoyReason::TooFewMethods), Some(user)) = (&decision, &account) {
             let mut conn = self.pool.acquire().await.or_internal(rid)?;
-            let (today, _) = store::started_since(&mut conn, &name_key, now - DAY)
+            let today = store::started_since(&mut conn, &name_key, now - DAY)
                 .await
                 .or_internal(rid)?;
             if today == 1
@@ -972,10 +1007,8 @@ impl ResetService for SqlReset {
         nonce: u64,
         language: String,
     ) -> Result<(WizardView, SetCookie), AppError> {
-        let began = tokio::time::Instant::now();
-        let answer = self.start(meta, user, challenge, nonce, language).await;
-        tokio::time::sleep_until(began + self.answer_floor).await;
-        answer
+        self.floored(self.start(meta, user, challenge, nonce, language))
+            .await
     }
 
     async fn state(&self, meta: &RequestMeta) -> Result<WizardView, AppError> {
@@ -988,176 +1021,15 @@ impl ResetService for SqlReset {
         method: MethodKind,
         language: String,
     ) -> Result<WizardView, AppError> {
-        let rid = meta.request_id.as_str();
-        let (wizard, subject, policy) = self.current(meta).await?;
-        if wizard.all_gates_passed() {
-            return self.view(&wizard, &subject, &policy, rid).await;
-        }
-        let offered = self.offered(&wizard, &subject, &policy);
-        if !offered.contains(&method) || wizard.passed().contains(&method) {
-            return Err(AppError::MethodUnavailable);
-        }
-        let now = self.clock.now();
-        let language = Language::parse(&language);
-        let mut question_ids = String::new();
-        let mut code_expires_at = None;
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .or_internal(rid)?;
-        match method {
-            MethodKind::Email | MethodKind::Phone => {
-                if let Err(retry_after_secs) = self.throttle.hit(meta.ip) {
-                    drop(tx);
-                    self.record(
-                        meta,
-                        self.event(meta, AuditKind::Throttled, Outcome::Denied)
-                            .detail("send"),
-                    )
-                    .await;
-                    return Err(AppError::Throttled { retry_after_secs });
-                }
-                // The hourly cap per name counts decoys and real accounts alike.
-                let sends = store::sends_since(&mut tx, &wizard.name_key, now - HOUR)
-                    .await
-                    .or_internal(rid)?;
-                if sends >= i64::from(self.codes.sends_per_hour) {
-                    drop(tx);
-                    self.record(
-                        meta,
-                        self.event(meta, AuditKind::Throttled, Outcome::Denied)
-                            .detail("codes per hour"),
-                    )
-                    .await;
-                    return Err(AppError::TooManyCodes {
-                        retry_after_secs: HOUR as u64,
-                    });
-                }
-                code_expires_at = Some(match &subject {
-                    Subject::Real(real) => self
-                        .send_code(&mut tx, &wizard, real, method, language, now)
-                        .await
-                        .or_internal(rid)??,
-                    Subject::Decoy => now + self.codes.ttl_secs,
-                });
-            }
-            MethodKind::Questions => {
-                // A real account is asked among its own answers, a decoy among the bank's.
-                let (key, answered): (_, Vec<i64>) = match (&subject, wizard.user_id) {
-                    (Subject::Real(_), Some(user_id)) => (
-                        key_bytes(&wizard.id_hash),
-                        sqlx::query_scalar(
-                            "SELECT question_id FROM security_answers WHERE user_id = ? ORDER BY question_id",
-                        )
-                        .bind(user_id)
-                        .fetch_all(&mut *tx)
-                        .await
-                        .or_internal(rid)?,
-                    ),
-                    _ => (
-                        key_bytes(&wizard.name_key),
-                        sqlx::query_scalar(
-                            "SELECT id FROM security_questions WHERE active ORDER BY id",
-                        )
-                        .fetch_all(&mut *tx)
-                        .await
-                        .or_internal(rid)?,
-                    ),
-                };
-                // Picked by the wizard's id: going back and choosing again asks the same.
-                let picked = decoy::questions(&key, &answered, policy.questions_to_reset);
-                question_ids = picked
-                    .iter()
-                    .map(i64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(",");
-            }
-            MethodKind::Authenticator | MethodKind::RecoveryCodes => {}
-        }
-        let moved = store::choose(&mut tx, &wizard, method, &question_ids, code_expires_at)
-            .await
-            .or_internal(rid)?;
-        if !moved {
-            drop(tx);
-            return self.reread(meta).await;
-        }
-        tx.commit().await.or_internal(rid)?;
-        if code_expires_at.is_some() {
-            self.delivery.wake();
-        }
-        let event = self
-            .event(meta, AuditKind::MethodChosen, Outcome::Success)
-            .account_if(wizard.user_id)
-            .detail(method.as_str());
-        self.record(meta, event.clone()).await;
-        if code_expires_at.is_some() {
-            let mut sent = event;
-            sent.kind = AuditKind::CodeSent;
-            self.record(meta, sent).await;
-        }
-        // The row as just written, without reading it back.
-        let wizard = Wizard {
-            method: Some(method.as_str().to_owned()),
-            question_ids,
-            code_expires_at,
-            attempts: 0,
-            ..wizard
-        };
-        self.view(&wizard, &subject, &policy, rid).await
+        self.floored(self.choose_step(meta, method, language)).await
     }
 
     async fn back(&self, meta: &RequestMeta) -> Result<WizardView, AppError> {
-        let wizard = self.wizard(meta).await?;
-        store::back(&self.pool, &wizard)
-            .await
-            .or_internal(&meta.request_id)?;
-        self.reread(meta).await
+        self.floored(self.back_step(meta)).await
     }
 
     async fn verify(&self, meta: &RequestMeta, answer: GateAnswer) -> Result<WizardView, AppError> {
-        let rid = meta.request_id.as_str();
-        let (wizard, subject, policy) = self.current(meta).await?;
-        let Some(method) = wizard.method() else {
-            return Err(AppError::BadRequest("no method chosen".into()));
-        };
-        if !self.prove(&wizard, &subject, method, &answer, rid).await? {
-            return Err(self.wrong(meta, &wizard, &policy, method).await);
-        }
-        let mut conn = self.pool.acquire().await.or_internal(rid)?;
-        if !store::pass_gate(&mut conn, &wizard)
-            .await
-            .or_internal(rid)?
-        {
-            // A parallel request moved the wizard first; show where it is now.
-            return self.reread(meta).await;
-        }
-        drop(conn);
-        let event = self
-            .event(meta, AuditKind::GatePassed, Outcome::Success)
-            .account_if(wizard.user_id)
-            .detail(method.as_str());
-        self.record(meta, event).await;
-        // The row as just written, without reading it back.
-        let mut subject = subject;
-        if let (Subject::Real(real), MethodKind::RecoveryCodes) = (&mut subject, method) {
-            real.facts.recovery_codes_left -= 1;
-        }
-        let mut passed = wizard.passed();
-        passed.push(method);
-        let wizard = Wizard {
-            gates_passed: passed
-                .iter()
-                .map(|m| m.as_str())
-                .collect::<Vec<_>>()
-                .join(","),
-            method: None,
-            question_ids: String::new(),
-            code_expires_at: None,
-            attempts: 0,
-            ..wizard
-        };
-        self.view(&wizard, &subject, &policy, rid).await
+        self.floored(self.verify_step(meta, answer)).await
     }
 
     async fn check_password(

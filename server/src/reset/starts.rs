@@ -5,19 +5,20 @@
 //! writer task, which inserts whatever has queued meanwhile as one statement and tells
 //! each caller whether its row went in.
 //!
-//! The daily cap per name is part of that statement: a row goes in only while fewer than
-//! `cap` wizards were started for its name since `since`, counting the rows ahead of it in
-//! the same batch. The writer is the only inserter of wizards, so the count cannot be
-//! raced.
+//! The daily block is part of that statement: a row goes in only while the wrong answers
+//! given under its name since `since` stay below the limits, from its client and from
+//! anywhere (`super::limits`). Starting a wizard proves nothing and fails nothing, so
+//! starts alone never block anyone.
 
+use super::limits::Limits;
 use super::store::NewWizard;
 use crate::db::WriteGate;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Mutex;
 use tokio::sync::{mpsc, oneshot};
 
-/// Rows per statement; 11 bound values each, far below SQLite's 32766.
+/// Rows per statement; 12 bound values each, far below SQLite's 32766.
 const MAX_BATCH: usize = 256;
 const QUEUE: usize = 4096;
 
@@ -27,13 +28,15 @@ struct Row {
     id_hash: String,
     user_id: Option<i64>,
     name_key: String,
+    client_key: String,
     decoy_initial: String,
     gates_required: i64,
     language: String,
     now: i64,
     expires_at: i64,
     since: i64,
-    cap: i64,
+    per_client: i64,
+    per_name: i64,
 }
 
 struct Pending {
@@ -56,25 +59,27 @@ impl Starts {
         }
     }
 
-    /// Inserts the wizard unless `cap` were started for its name since `since`; returns
-    /// whether it went in, once it is committed.
+    /// Inserts the wizard unless the wrong answers given under its name since `since`
+    /// reach the limits; returns whether it went in, once it is committed.
     pub async fn start(
         &self,
         new: &NewWizard<'_>,
-        cap: i64,
+        limits: &Limits,
         since: i64,
     ) -> Result<bool, sqlx::Error> {
         let row = Row {
             id_hash: new.id_hash.to_owned(),
             user_id: new.user_id,
             name_key: new.name_key.to_owned(),
+            client_key: new.client_key.to_owned(),
             decoy_initial: new.decoy_initial.to_owned(),
             gates_required: i64::from(new.gates_required),
             language: new.language.to_owned(),
             now: new.now,
             expires_at: new.expires_at,
             since,
-            cap,
+            per_client: limits.failures_per_client,
+            per_name: limits.failures_per_name,
         };
         let (done, inserted) = oneshot::channel();
         self.queue()
@@ -131,40 +136,32 @@ async fn insert(
     gate: &WriteGate,
     rows: &[&Row],
 ) -> Result<HashSet<String>, sqlx::Error> {
-    // Rows of the same name ahead in the batch count towards its cap.
-    let mut ahead: HashMap<&str, i64> = HashMap::new();
-    let offsets: Vec<i64> = rows
-        .iter()
-        .map(|row| {
-            let count = ahead.entry(row.name_key.as_str()).or_insert(0);
-            let offset = *count;
-            *count += 1;
-            offset
-        })
-        .collect();
     let mut statement = QueryBuilder::<Sqlite>::new(
-        "INSERT INTO reset_wizards (id_hash, user_id, name_key, decoy_initial, gates_required, language, created_at, expires_at)
-         SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8
+        "INSERT INTO reset_wizards (id_hash, user_id, name_key, client_key, decoy_initial, gates_required, language, created_at, expires_at)
+         SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8, v.column9
          FROM (",
     );
-    statement.push_values(rows.iter().zip(&offsets), |mut values, (row, offset)| {
+    statement.push_values(rows, |mut values, row| {
         values
             .push_bind(row.id_hash.as_str())
             .push_bind(row.user_id)
             .push_bind(row.name_key.as_str())
+            .push_bind(row.client_key.as_str())
             .push_bind(row.decoy_initial.as_str())
             .push_bind(row.gates_required)
             .push_bind(row.language.as_str())
             .push_bind(row.now)
             .push_bind(row.expires_at)
             .push_bind(row.since)
-            .push_bind(*offset)
-            .push_bind(row.cap);
+            .push_bind(row.per_client)
+            .push_bind(row.per_name);
     });
+    // One pass over the name's recent wizards answers both limits.
     statement.push(
         ") AS v
-         WHERE (SELECT COUNT(*) FROM reset_wizards w
-                WHERE w.name_key = v.column3 AND w.created_at > v.column9) + v.column10 < v.column11
+         WHERE (SELECT COALESCE(SUM(CASE WHEN w.client_key = v.column4 THEN w.failures END), 0) < v.column11
+                   AND COALESCE(SUM(w.failures), 0) < v.column12
+                FROM reset_wizards w WHERE w.name_key = v.column3 AND w.created_at > v.column10)
          RETURNING id_hash",
     );
     let mut conn = pool.acquire().await?;
@@ -183,11 +180,12 @@ mod tests {
         (dir, pool)
     }
 
-    fn new<'a>(id: &'a str, name: &'a str, now: i64) -> NewWizard<'a> {
+    fn new<'a>(id: &'a str, name: &'a str, client: &'a str, now: i64) -> NewWizard<'a> {
         NewWizard {
             id_hash: id,
             user_id: None,
             name_key: name,
+            client_key: client,
             decoy_initial: "",
             gates_required: 1,
             language: "en",
@@ -196,35 +194,77 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn the_cap_holds_across_batches_and_inside_one() {
-        let (_dir, pool) = pool().await;
-        let starts = Starts::new(pool.clone(), WriteGate::default());
-        assert!(starts.start(&new("a1", "ann", 100), 3, 0).await.unwrap());
-        // Five at once for the same name: only two more fit under the cap of three.
-        let ids: Vec<String> = (0..5).map(|i| format!("b{i}")).collect();
-        let calls = ids.iter().map(|id| {
-            let starts = &starts;
-            async move { starts.start(&new(id, "ann", 101), 3, 0).await.unwrap() }
-        });
-        let results = futures::future::join_all(calls).await;
-        assert_eq!(results.iter().filter(|ok| **ok).count(), 2, "{results:?}");
-        // Another name is not affected, and the window moves on.
-        assert!(starts.start(&new("c1", "bob", 102), 3, 0).await.unwrap());
-        assert!(!starts.start(&new("d1", "ann", 103), 3, 0).await.unwrap());
-        assert!(starts.start(&new("d2", "ann", 200), 3, 150).await.unwrap());
-        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM reset_wizards")
-            .fetch_one(&pool)
+    const LIMITS: Limits = Limits {
+        failures_per_client: 3,
+        failures_per_name: 5,
+        sends_per_wizard: 5,
+        sends_per_client: 5,
+        sends_per_name: 20,
+    };
+
+    async fn fail(pool: &SqlitePool, id: &str, failures: i64) {
+        sqlx::query("UPDATE reset_wizards SET failures = ? WHERE id_hash = ?")
+            .bind(failures)
+            .bind(id)
+            .execute(pool)
             .await
             .unwrap();
-        assert_eq!(count, 5);
+    }
+
+    #[tokio::test]
+    async fn starts_alone_never_block_and_failures_block_only_their_client_until_the_ceiling() {
+        let (_dir, pool) = pool().await;
+        let starts = Starts::new(pool.clone(), WriteGate::default());
+        // Twenty starts at once from one client go in: starting proves nothing.
+        let ids: Vec<String> = (0..20).map(|i| format!("a{i}")).collect();
+        let calls = ids.iter().map(|id| {
+            let starts = &starts;
+            async move {
+                starts
+                    .start(&new(id, "ann", "attacker", 100), &LIMITS, 0)
+                    .await
+            }
+        });
+        let results = futures::future::join_all(calls).await;
+        assert!(results.into_iter().all(|r| r.unwrap()));
+        // Three wrong answers from the attacker block the attacker, not the owner.
+        fail(&pool, "a0", 3).await;
+        assert!(!starts
+            .start(&new("b1", "ann", "attacker", 101), &LIMITS, 0)
+            .await
+            .unwrap());
+        assert!(starts
+            .start(&new("b2", "ann", "owner", 101), &LIMITS, 0)
+            .await
+            .unwrap());
+        // The per-name ceiling stops everyone; other names are not affected.
+        fail(&pool, "a1", 2).await;
+        assert!(!starts
+            .start(&new("b3", "ann", "owner", 102), &LIMITS, 0)
+            .await
+            .unwrap());
+        assert!(starts
+            .start(&new("b4", "bob", "attacker", 102), &LIMITS, 0)
+            .await
+            .unwrap());
+        // Failures older than the window no longer count.
+        assert!(starts
+            .start(&new("b5", "ann", "owner", 200), &LIMITS, 150)
+            .await
+            .unwrap());
     }
 
     #[tokio::test]
     async fn a_duplicate_id_fails_its_batch_without_a_partial_insert() {
         let (_dir, pool) = pool().await;
         let starts = Starts::new(pool.clone(), WriteGate::default());
-        assert!(starts.start(&new("same", "ann", 100), 5, 0).await.unwrap());
-        assert!(starts.start(&new("same", "bob", 100), 5, 0).await.is_err());
+        assert!(starts
+            .start(&new("same", "ann", "c", 100), &LIMITS, 0)
+            .await
+            .unwrap());
+        assert!(starts
+            .start(&new("same", "bob", "c", 100), &LIMITS, 0)
+            .await
+            .is_err());
     }
 }

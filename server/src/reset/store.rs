@@ -1,6 +1,7 @@
 //! SQL for wizard rows. Every change of step is a conditional UPDATE on the step the
 //! caller saw, so two tabs or two parallel requests cannot both move the same wizard on.
 
+use super::limits::Counts;
 use app::domain::MethodKind;
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -9,6 +10,7 @@ pub struct Wizard {
     pub id_hash: String,
     pub user_id: Option<i64>,
     pub name_key: String,
+    pub client_key: String,
     pub decoy_initial: String,
     pub gates_required: i64,
     pub gates_passed: String,
@@ -17,6 +19,7 @@ pub struct Wizard {
     pub code_expires_at: Option<i64>,
     pub attempts: i64,
     pub failures: i64,
+    pub sends: i64,
     pub language: String,
     pub expires_at: i64,
     pub finished_at: Option<i64>,
@@ -59,6 +62,7 @@ pub struct NewWizard<'a> {
     pub id_hash: &'a str,
     pub user_id: Option<i64>,
     pub name_key: &'a str,
+    pub client_key: &'a str,
     pub decoy_initial: &'a str,
     pub gates_required: u8,
     pub language: &'a str,
@@ -73,6 +77,7 @@ impl NewWizard<'_> {
             id_hash: self.id_hash.to_owned(),
             user_id: self.user_id,
             name_key: self.name_key.to_owned(),
+            client_key: self.client_key.to_owned(),
             decoy_initial: self.decoy_initial.to_owned(),
             gates_required: i64::from(self.gates_required),
             gates_passed: String::new(),
@@ -81,6 +86,7 @@ impl NewWizard<'_> {
             code_expires_at: None,
             attempts: 0,
             failures: 0,
+            sends: 0,
             language: self.language.to_owned(),
             expires_at: self.expires_at,
             finished_at: None,
@@ -90,8 +96,8 @@ impl NewWizard<'_> {
 
 pub async fn find(pool: &SqlitePool, id_hash: &str) -> Result<Option<Wizard>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id_hash, user_id, name_key, decoy_initial, gates_required, gates_passed, method, question_ids,
-                code_expires_at, attempts, failures, language, expires_at, finished_at
+        "SELECT id_hash, user_id, name_key, client_key, decoy_initial, gates_required, gates_passed, method,
+                question_ids, code_expires_at, attempts, failures, sends, language, expires_at, finished_at
          FROM reset_wizards WHERE id_hash = ?",
     )
     .bind(id_hash)
@@ -99,34 +105,57 @@ pub async fn find(pool: &SqlitePool, id_hash: &str) -> Result<Option<Wizard>, sq
     .await
 }
 
-/// Wizards started for this name in the 24 hours before `now`, and the oldest start.
+/// Wizards started under this name since `since`.
 pub async fn started_since(
     conn: &mut SqliteConnection,
     name_key: &str,
     since: i64,
-) -> Result<(i64, Option<i64>), sqlx::Error> {
-    sqlx::query_as(
-        "SELECT COUNT(*), MIN(created_at) FROM reset_wizards WHERE name_key = ? AND created_at > ?",
-    )
-    .bind(name_key)
-    .bind(since)
-    .fetch_one(conn)
-    .await
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM reset_wizards WHERE name_key = ? AND created_at > ?")
+        .bind(name_key)
+        .bind(since)
+        .fetch_one(conn)
+        .await
 }
 
-/// Codes sent for this name since `since`, over all its wizards.
+/// Wrong answers given under this name since `since`: from this client and from
+/// anywhere, and when the oldest wizard with any leaves the window.
+pub async fn failures_since(
+    conn: &mut SqliteConnection,
+    name_key: &str,
+    client_key: &str,
+    since: i64,
+) -> Result<(Counts, Option<i64>), sqlx::Error> {
+    let (client, name, oldest): (i64, i64, Option<i64>) = sqlx::query_as(
+        "SELECT COALESCE(SUM(CASE WHEN client_key = ?2 THEN failures END), 0),
+                COALESCE(SUM(failures), 0), MIN(CASE WHEN failures > 0 THEN created_at END)
+         FROM reset_wizards WHERE name_key = ?1 AND created_at > ?3",
+    )
+    .bind(name_key)
+    .bind(client_key)
+    .bind(since)
+    .fetch_one(conn)
+    .await?;
+    Ok((Counts { client, name }, oldest))
+}
+
+/// Codes sent under this name since `since`: to this client's wizards and to all.
 pub async fn sends_since(
     conn: &mut SqliteConnection,
     name_key: &str,
+    client_key: &str,
     since: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT COALESCE(SUM(sends), 0) FROM reset_wizards WHERE name_key = ? AND created_at > ?",
+) -> Result<Counts, sqlx::Error> {
+    let (client, name): (i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(SUM(CASE WHEN client_key = ?2 THEN sends END), 0), COALESCE(SUM(sends), 0)
+         FROM reset_wizards WHERE name_key = ?1 AND created_at > ?3",
     )
     .bind(name_key)
+    .bind(client_key)
     .bind(since)
     .fetch_one(conn)
-    .await
+    .await?;
+    Ok(Counts { client, name })
 }
 
 /// Records the method chosen for the current gate. Only moves a wizard still at the gate

@@ -221,7 +221,7 @@ impl SecurityInfoService for SqlSecurityInfo {
             caller.user.id,
             purpose(kind),
             &destination,
-            self.codes,
+            (self.codes, crate::verification::SendCap::Requester),
             now,
         )
         .await

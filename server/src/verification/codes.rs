@@ -1,7 +1,8 @@
 //! One-time codes sent by email or SMS: 8 digits from a CSPRNG, stored as a salted
 //! SHA-256, valid for a few minutes, used once, a handful of wrong tries, and a cap on
-//! how many are sent per destination and per account each hour (against SMS pumping and
-//! mail flooding).
+//! how many one requester may have sent each hour (against SMS pumping and mail
+//! flooding). Caps count the requester's own sends, never a destination's: otherwise
+//! anyone could use up someone else's codes by asking for codes to their address.
 
 use app::domain::security_info::CODE_DIGITS;
 use sha2::{Digest, Sha256};
@@ -13,7 +14,7 @@ use subtle::ConstantTimeEq;
 pub struct CodeRules {
     pub ttl_secs: i64,
     pub max_attempts: u32,
-    /// Codes sent per destination, and per account, in any hour.
+    /// Codes one requester may have sent in any hour.
     pub sends_per_hour: u32,
 }
 
@@ -82,23 +83,37 @@ fn matches(stored: &str, code: &str) -> bool {
     }
 }
 
-/// Seconds until the oldest send inside the window leaves it, or `None` under the cap.
+/// Whose sends a new code counts against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendCap {
+    /// A signed-in user's security-info codes, whatever the destination.
+    Requester,
+    /// The reset wizard's codes, which it counts itself per wizard, name and client
+    /// (`reset::limits`), the same way for names with and without an account.
+    CountedByCaller,
+}
+
+/// Purposes of the reset wizard's codes start with this; they never count against a
+/// user's own security-info sends.
+pub const RESET_PURPOSE_PREFIX: &str = "reset:";
+
+/// Seconds until the requester's oldest send inside the window leaves it, or `None`
+/// under the cap.
 async fn wait_for_slot(
     conn: &mut SqliteConnection,
-    column: &str,
-    value: &str,
+    user_id: i64,
     rules: CodeRules,
     now: i64,
 ) -> Result<Option<u64>, sqlx::Error> {
-    // `column` is one of two fixed names chosen below, never input.
-    let sql = format!(
-        "SELECT COUNT(*), MIN(created_at) FROM verification_codes WHERE {column} = ? AND created_at > ?"
-    );
-    let (count, oldest): (i64, Option<i64>) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(value)
-        .bind(now - HOUR)
-        .fetch_one(&mut *conn)
-        .await?;
+    let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT COUNT(*), MIN(created_at) FROM verification_codes
+         WHERE user_id = ? AND created_at > ? AND substr(purpose, 1, length(?3)) <> ?3",
+    )
+    .bind(user_id)
+    .bind(now - HOUR)
+    .bind(RESET_PURPOSE_PREFIX)
+    .fetch_one(&mut *conn)
+    .await?;
     if count < i64::from(rules.sends_per_hour) {
         return Ok(None);
     }
@@ -113,15 +128,15 @@ pub async fn issue(
     user_id: i64,
     purpose: &str,
     destination: &str,
-    rules: CodeRules,
+    (rules, cap): (CodeRules, SendCap),
     now: i64,
 ) -> Result<Result<Issued, CodeProblem>, sqlx::Error> {
-    let by_destination = wait_for_slot(conn, "destination", destination, rules, now).await?;
-    let by_user = wait_for_slot(conn, "user_id", &user_id.to_string(), rules, now).await?;
-    if let Some(wait) = by_destination.max(by_user) {
-        return Ok(Err(CodeProblem::TooMany {
-            retry_after_secs: wait,
-        }));
+    if cap == SendCap::Requester {
+        if let Some(wait) = wait_for_slot(conn, user_id, rules, now).await? {
+            return Ok(Err(CodeProblem::TooMany {
+                retry_after_secs: wait,
+            }));
+        }
     }
     sqlx::query(
         "UPDATE verification_codes SET consumed_at = ?
@@ -228,10 +243,17 @@ mod tests {
     async fn a_code_is_eight_digits_stored_only_as_a_salted_hash_and_works_once() {
         let (_dir, pool) = pool_with_users().await;
         let mut conn = pool.acquire().await.unwrap();
-        let issued = issue(&mut conn, 1, "email", "a@example.org", RULES, 1000)
-            .await
-            .unwrap()
-            .unwrap();
+        let issued = issue(
+            &mut conn,
+            1,
+            "email",
+            "a@example.org",
+            (RULES, SendCap::Requester),
+            1000,
+        )
+        .await
+        .unwrap()
+        .unwrap();
         assert_eq!(issued.code.len(), 8);
         assert!(issued.code.chars().all(|c| c.is_ascii_digit()));
         assert_eq!(issued.expires_at, 1600);
@@ -254,10 +276,17 @@ mod tests {
     async fn codes_expire_after_their_lifetime() {
         let (_dir, pool) = pool_with_users().await;
         let mut conn = pool.acquire().await.unwrap();
-        let issued = issue(&mut conn, 1, "email", "a@example.org", RULES, 1000)
-            .await
-            .unwrap()
-            .unwrap();
+        let issued = issue(
+            &mut conn,
+            1,
+            "email",
+            "a@example.org",
+            (RULES, SendCap::Requester),
+            1000,
+        )
+        .await
+        .unwrap()
+        .unwrap();
         let late = redeem(&mut conn, 1, "email", &issued.code, RULES, 1600)
             .await
             .unwrap();
@@ -268,10 +297,17 @@ mod tests {
     async fn five_wrong_tries_use_a_code_up_even_for_the_right_code() {
         let (_dir, pool) = pool_with_users().await;
         let mut conn = pool.acquire().await.unwrap();
-        let issued = issue(&mut conn, 1, "phone", "+306912345612", RULES, 0)
-            .await
-            .unwrap()
-            .unwrap();
+        let issued = issue(
+            &mut conn,
+            1,
+            "phone",
+            "+306912345612",
+            (RULES, SendCap::Requester),
+            0,
+        )
+        .await
+        .unwrap()
+        .unwrap();
         let wrong = if issued.code == "00000000" {
             "11111111"
         } else {
@@ -302,10 +338,17 @@ mod tests {
     async fn a_code_does_not_work_for_another_user_or_purpose_and_a_new_code_replaces_the_old() {
         let (_dir, pool) = pool_with_users().await;
         let mut conn = pool.acquire().await.unwrap();
-        let first = issue(&mut conn, 1, "email", "a@example.org", RULES, 0)
-            .await
-            .unwrap()
-            .unwrap();
+        let first = issue(
+            &mut conn,
+            1,
+            "email",
+            "a@example.org",
+            (RULES, SendCap::Requester),
+            0,
+        )
+        .await
+        .unwrap()
+        .unwrap();
         assert_eq!(
             redeem(&mut conn, 2, "email", &first.code, RULES, 1)
                 .await
@@ -318,10 +361,17 @@ mod tests {
                 .unwrap(),
             Err(CodeProblem::Expired)
         );
-        let second = issue(&mut conn, 1, "email", "b@example.org", RULES, 2)
-            .await
-            .unwrap()
-            .unwrap();
+        let second = issue(
+            &mut conn,
+            1,
+            "email",
+            "b@example.org",
+            (RULES, SendCap::Requester),
+            2,
+        )
+        .await
+        .unwrap()
+        .unwrap();
         if first.code != second.code {
             let old = redeem(&mut conn, 1, "email", &first.code, RULES, 3)
                 .await
@@ -335,16 +385,17 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn at_most_five_codes_per_destination_and_per_account_each_hour() {
+    async fn a_requester_gets_five_codes_an_hour_and_cannot_use_up_anyone_elses() {
         let (_dir, pool) = pool_with_users().await;
         let mut conn = pool.acquire().await.unwrap();
+        let mine = (RULES, SendCap::Requester);
         for i in 0..5 {
-            issue(&mut conn, 1, "email", "a@example.org", RULES, 100 + i)
+            issue(&mut conn, 1, "email", "b@example.org", mine, 100 + i)
                 .await
                 .unwrap()
                 .unwrap();
         }
-        let sixth = issue(&mut conn, 1, "email", "a@example.org", RULES, 200)
+        let sixth = issue(&mut conn, 1, "email", "b@example.org", mine, 200)
             .await
             .unwrap();
         assert!(matches!(
@@ -353,19 +404,36 @@ mod tests {
                 retry_after_secs: 3500
             })
         ));
-        // Another account cannot pump the same destination either.
-        let other = issue(&mut conn, 2, "email", "a@example.org", RULES, 200)
-            .await
-            .unwrap();
-        assert!(matches!(other, Err(CodeProblem::TooMany { .. })));
-        // Nor can the same account spread over fresh destinations.
-        let fresh = issue(&mut conn, 1, "phone", "+306912345612", RULES, 200)
+        // Spreading over fresh destinations does not help the requester.
+        let fresh = issue(&mut conn, 1, "phone", "+306912345612", mine, 200)
             .await
             .unwrap();
         assert!(matches!(fresh, Err(CodeProblem::TooMany { .. })));
+        // The owner of the address still gets codes, and reset codes count elsewhere.
+        let owner = issue(&mut conn, 2, "email", "b@example.org", mine, 200)
+            .await
+            .unwrap();
+        assert!(owner.is_ok());
+        for i in 0..8 {
+            let reset = issue(
+                &mut conn,
+                2,
+                &format!("reset:email:{i}"),
+                "b@example.org",
+                (RULES, SendCap::CountedByCaller),
+                201,
+            )
+            .await
+            .unwrap();
+            assert!(reset.is_ok());
+        }
+        assert!(issue(&mut conn, 2, "email", "b@example.org", mine, 202)
+            .await
+            .unwrap()
+            .is_ok());
         // An hour after the first send there is room again.
         assert!(
-            issue(&mut conn, 1, "email", "a@example.org", RULES, 100 + HOUR)
+            issue(&mut conn, 1, "email", "b@example.org", mine, 100 + HOUR)
                 .await
                 .unwrap()
                 .is_ok()

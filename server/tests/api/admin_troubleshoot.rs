@@ -302,21 +302,21 @@ async fn an_admin_with_one_method_needs_a_second_under_the_admin_policy() {
 }
 
 #[tokio::test]
-async fn a_user_at_the_daily_cap_is_blocked_until_the_oldest_start_is_a_day_old() {
+async fn a_user_whose_wrong_answers_reach_the_ceiling_is_blocked_until_the_oldest_is_a_day_old() {
     let app = spawn_app().await;
     let cookie = helpdesk(&app).await;
     let id = app.add_user("kim", &[]).await;
     register_email(&app, id).await;
-    let key = app.state.reset.account_name_key(id);
     let now = app.clock.now();
+    // 5 wizards of 100 wrong answers each, from anywhere: the ceiling for all addresses
+    // (500 under the default policy) is reached.
     for n in 0..5 {
         sqlx::query(
             "INSERT INTO reset_wizards (id_hash, user_id, name_key, gates_required, created_at, expires_at, failures)
-             VALUES (?, ?, ?, 1, ?, ?, 1)",
+             VALUES (?, ?, 'some-name', 1, ?, ?, 100)",
         )
         .bind(format!("w{n}"))
         .bind(id)
-        .bind(&key)
         .bind(now - 3600 + n)
         .bind(now + 900)
         .execute(&app.state.pool)
@@ -332,7 +332,7 @@ async fn a_user_at_the_daily_cap_is_blocked_until_the_oldest_start_is_a_day_old(
     assert_eq!(status, "fail");
     assert_eq!(
         limit,
-        json!({ "started": 5, "cap": 5, "wrong_answers": 5, "retry_after_secs": 23 * 3600 })
+        json!({ "started": 5, "cap": 500, "wrong_answers": 500, "retry_after_secs": 23 * 3600 })
     );
     app.clock.advance(23 * 3600 + 1);
     // The admin's session has ended meanwhile.

@@ -395,13 +395,18 @@ async fn a_code_works_only_in_the_wizard_it_was_sent_for() {
     let reply = verify(&app, &bob_cookie, &ann_code).await;
     assert_eq!(reply.status, 401, "ann's code does not open bob's wizard");
 
-    // A second wizard for ann cancels the first one's code.
+    // A second wizard for ann has a code of its own and leaves the first one's alone.
     let (_, second) = begin(&app, "ann").await;
     let second = second.unwrap();
     choose(&app, &second, "email").await;
-    let reply = verify(&app, &ann_cookie, &ann_code).await;
-    assert_ne!(reply.status, 200, "{}", reply.text);
     let newest = code_for(&app, "ann@example.org").await;
+    let reply = verify(&app, &second, &ann_code).await;
+    assert_eq!(
+        reply.status, 401,
+        "the first wizard's code does not open the second"
+    );
+    let reply = verify(&app, &ann_cookie, &ann_code).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
     let reply = verify(&app, &second, &newest).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
 }
@@ -581,12 +586,23 @@ async fn wrong_answers_end_the_wizard_at_the_policy_limit() {
 }
 
 #[tokio::test]
-async fn resets_per_day_are_capped_for_known_and_unknown_names_alike() {
+async fn a_days_worth_of_wrong_answers_blocks_known_and_unknown_names_alike() {
     let app = reset_app().await;
-    app.add_user("kim", &[]).await;
+    let kim = app.add_user("kim", &[]).await;
+    register_email(&app, kim, "kim@example.org").await;
     for name in ["kim", "ghost"] {
-        for _ in 0..5 {
+        // Starting wizards alone blocks nobody.
+        for _ in 0..8 {
             assert_eq!(begin(&app, name).await.0.status, 200);
+        }
+        // Five wizards' worth of wrong answers (the policy's 5 a day, 5 tries each) do.
+        for _ in 0..5 {
+            let (_, cookie) = begin(&app, name).await;
+            let cookie = cookie.unwrap();
+            choose(&app, &cookie, "email").await;
+            for _ in 0..5 {
+                verify(&app, &cookie, "00000000").await;
+            }
         }
         let (reply, cookie) = begin(&app, name).await;
         assert_eq!(reply.status, 429, "{}", reply.text);

@@ -64,9 +64,13 @@ impl PolicyAdmin for Admin {
         reset: ResetPolicy,
     ) -> Result<ScopePreview, AppError> {
         self.require(meta, AdminSection::ResetPolicy).await?;
-        scope::preview(&self.pool, &reset::normalise(reset))
-            .await
-            .map_err(|e| crate::error::internal(&meta.request_id, e))
+        scope::preview(
+            &self.pool,
+            &reset::normalise(reset),
+            self.reset.deliverable(),
+        )
+        .await
+        .map_err(|e| crate::error::internal(&meta.request_id, e))
     }
 
     async fn add_security_question(

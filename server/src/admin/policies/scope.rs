@@ -3,7 +3,7 @@
 //! the preview cannot drift from what the wizard decides.
 
 use crate::accounts::store::UserRecord;
-use crate::reset::account::{evaluate, in_scope, Facts};
+use crate::reset::account::{evaluate, in_scope, Deliverable, Facts};
 use app::api::ScopePreview;
 use app::domain::reset_policy::ResetPolicy;
 use app::domain::MethodKind;
@@ -74,7 +74,11 @@ fn enabled() -> UserRecord {
     }
 }
 
-pub async fn preview(pool: &SqlitePool, policy: &ResetPolicy) -> Result<ScopePreview, sqlx::Error> {
+pub async fn preview(
+    pool: &SqlitePool,
+    policy: &ResetPolicy,
+    deliverable: Deliverable,
+) -> Result<ScopePreview, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(ROWS).fetch_all(pool).await?;
     let account = enabled();
     let mut preview = ScopePreview {
@@ -87,7 +91,7 @@ pub async fn preview(pool: &SqlitePool, policy: &ResetPolicy) -> Result<ScopePre
         preview.users += 1;
         if in_scope(policy, &facts) {
             preview.in_scope += 1;
-            if evaluate(policy, Some(&account), &facts).is_ok() {
+            if evaluate(policy, Some(&account), &facts, deliverable).is_ok() {
                 preview.can_reset += 1;
             }
         }
