@@ -12,6 +12,7 @@ mod admin_troubleshoot;
 mod admin_users;
 mod cli_import;
 mod http_layer;
+mod metrics_access;
 mod password_policy;
 mod reset;
 mod roles;
