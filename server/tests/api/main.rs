@@ -11,6 +11,7 @@ mod admin_reports;
 mod admin_troubleshoot;
 mod admin_users;
 mod cli_import;
+mod csv_formulas;
 mod http_layer;
 mod metrics_access;
 mod password_policy;
