@@ -11,6 +11,7 @@ use crate::passwords::HashingParams;
 use crate::policy::{RegistrationRules, ResetRules};
 use crate::secret::ServerSecret;
 use crate::verification::CodeRules;
+pub use crate::web::metrics::{MetricsAccess, RawMetrics};
 use app::api::RegistrationPolicy;
 use app::domain::reset_policy::{ResetPolicy, ResetScope, MAX_CAPTCHA_DIFFICULTY};
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -45,6 +46,8 @@ pub struct RawConfig {
     /// Empty: the connection's address is the client's, whatever the headers say.
     pub trusted_proxies: Vec<String>,
     pub delivery: RawDelivery,
+    /// Who may read `/metrics`.
+    pub metrics: RawMetrics,
 }
 
 /// Defaults of the reset policy until an admin saves one, and the wizard's address limits.
@@ -181,6 +184,7 @@ impl Default for RawConfig {
             reset: RawReset::default(),
             trusted_proxies: Vec::new(),
             delivery: RawDelivery::default(),
+            metrics: RawMetrics::default(),
         }
     }
 }
@@ -259,6 +263,7 @@ pub struct Config {
     pub reset: ResetConfig,
     pub trusted_proxies: Vec<IpRange>,
     pub delivery: DeliveryConfig,
+    pub metrics: MetricsAccess,
 }
 
 #[derive(Debug, Clone)]
@@ -423,6 +428,7 @@ impl RawConfig {
         )
         .map_err(|reason| bad("password_hashing", reason))?;
         let delivery = self.delivery.check()?;
+        let metrics = self.metrics.check()?;
         let reset = self.reset.check(registration.defaults.question_count)?;
         let trusted_proxies = self
             .trusted_proxies
@@ -474,6 +480,7 @@ impl RawConfig {
             registration,
             reset,
             trusted_proxies,
+            metrics,
         })
     }
 }

@@ -244,7 +244,7 @@ impl Row {
 }
 
 /// The CSV of `rows`, with a header; fields are quoted where they need it (details and
-/// user agents are free text).
+/// user agents are free text) and defused where a spreadsheet would run them (`csv_cell`).
 fn csv_text(rows: &[AuditEntry]) -> Result<String, csv::Error> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record([
@@ -259,17 +259,19 @@ fn csv_text(rows: &[AuditEntry]) -> Result<String, csv::Error> {
         "detail",
     ])?;
     for row in rows {
-        out.write_record([
-            row.id.to_string().as_str(),
-            &utc(row.at),
-            &row.at.to_string(),
+        let (id, time, at) = (row.id.to_string(), utc(row.at), row.at.to_string());
+        let cells = [
+            id.as_str(),
+            &time,
+            &at,
             &row.event,
             row.account.as_deref().unwrap_or(""),
             row.actor.as_deref().unwrap_or(""),
             &row.ip,
             &row.outcome,
             &row.detail,
-        ])?;
+        ];
+        crate::csv_cell::write_record(&mut out, cells)?;
     }
     let bytes = out.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())

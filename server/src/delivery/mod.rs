@@ -2,7 +2,7 @@
 //! written to a durable outbox in the same transaction as the event that causes it, then
 //! sent by a background worker with retries, or, in outbox mode, held for administrators
 //! to read at /admin/outbox. Bodies carry one-time codes, so they are wiped once a message
-//! is sent, expires or is given up on.
+//! is sent, expires or is given up on, and a held one once its code expires.
 
 pub mod email;
 pub mod outbox;

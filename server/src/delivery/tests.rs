@@ -236,7 +236,7 @@ async fn in_outbox_mode_messages_stay_held_with_their_body_and_are_never_sent() 
         channel: Channel::Sms,
         recipient: "+306912345678".into(),
         html: None,
-        ..code_email(Some(START + 1))
+        ..code_email(Some(START + 600))
     };
     let email = s.enqueue(&code_email(None)).await;
     let text = s.enqueue(&sms).await;
@@ -259,6 +259,40 @@ async fn in_outbox_mode_messages_stay_held_with_their_body_and_are_never_sent() 
     }
     assert_eq!(recent[0].channel, Channel::Sms);
     assert!(s.email.sent().is_empty() && s.sms.sent().is_empty());
+}
+
+#[tokio::test]
+async fn in_outbox_mode_a_held_body_is_wiped_when_its_code_expires_and_the_row_stays() {
+    let s = setup_with(|raw| raw.mode = "outbox".into(), Flaky::new(0)).await;
+    let code = s.enqueue(&code_email(Some(START + 600))).await;
+    let notice = s.enqueue(&code_email(None)).await;
+
+    s.clock.advance(599);
+    s.run().await;
+    let row = s.row(code).await;
+    assert_eq!(
+        row.body_text, "Your code is 123456",
+        "kept while the code works"
+    );
+    assert_eq!(
+        row.body_html.as_deref(),
+        Some("<p>Your code is <b>123456</b></p>")
+    );
+
+    s.clock.advance(1);
+    let (_, stop) = tokio::sync::watch::channel(false);
+    s.delivery.clone().spawn_worker(stop).await.unwrap();
+    let row = s.row(code).await;
+    assert_eq!(row.body_text, "");
+    assert_eq!(row.body_html.as_deref(), Some(""));
+    assert_eq!(row.status, OutboxStatus::Held);
+    assert_eq!(
+        (row.recipient.as_str(), row.subject.as_str()),
+        ("ada@example.org", "Your verification code")
+    );
+    // A message without a code keeps its body until it is deleted.
+    assert_eq!(s.row(notice).await.body_text, "Your code is 123456");
+    assert!(s.email.sent().is_empty());
 }
 
 #[tokio::test]

@@ -281,10 +281,12 @@ impl Delivery {
         outbox::recent(&self.pool, limit).await
     }
 
-    /// Expires stale messages, then claims and sends up to `BATCH` due ones. Returns how
-    /// many messages it handled (sent, retried, failed or expired). Does nothing in outbox
-    /// mode: nothing leaves the machine then, not even rows left over from send mode.
+    /// Wipes held bodies whose code has expired, expires stale messages, then claims and
+    /// sends up to `BATCH` due ones. Returns how many messages it handled (sent, retried,
+    /// failed or expired). Sends nothing in outbox mode: nothing leaves the machine then,
+    /// not even rows left over from send mode.
     pub async fn run_once(&self) -> Result<usize, sqlx::Error> {
+        self.wipe_expired_held().await?;
         if self.config.mode == DeliveryMode::Outbox {
             return Ok(0);
         }
@@ -300,7 +302,8 @@ impl Delivery {
     }
 
     /// Runs `run_once` until `shutdown` turns true (or its sender is dropped), waiting for
-    /// `wake` or the poll interval in between. Ends at once in outbox mode.
+    /// `wake` or the poll interval in between. In outbox mode it only wipes held bodies
+    /// whose code has expired.
     pub fn spawn_worker(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) -> JoinHandle<()> {
         tokio::spawn(async move {
             if let Err(error) = self.apply_saved().await {
@@ -308,7 +311,6 @@ impl Delivery {
             }
             if self.config.mode == DeliveryMode::Outbox {
                 tracing::info!("delivery mode is outbox: messages are held for /admin/outbox");
-                return;
             }
             tracing::info!("delivery worker started");
             loop {
@@ -338,6 +340,27 @@ impl Delivery {
             }
             tracing::info!("delivery worker stopped");
         })
+    }
+
+    /// Held messages keep their status and metadata for the admin page, but not a code
+    /// that no longer works: like sent and expired ones, they lose their bodies then.
+    async fn wipe_expired_held(&self) -> Result<(), sqlx::Error> {
+        let wiped = sqlx::query(concat!(
+            "UPDATE outbox SET ",
+            wipe_bodies!(),
+            " WHERE status = 'held' AND body_text <> '' \
+             AND expires_at IS NOT NULL AND expires_at <= ?1"
+        ))
+        .bind(self.clock.now())
+        .execute(&self.pool)
+        .await?;
+        if wiped.rows_affected() > 0 {
+            tracing::info!(
+                count = wiped.rows_affected(),
+                "held messages' codes expired; bodies wiped"
+            );
+        }
+        Ok(())
     }
 
     /// Pending messages (and lapsed claims) whose code has expired become 'expired'

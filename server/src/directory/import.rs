@@ -1,7 +1,8 @@
 //! `sspr users import file.csv` and the admin page's import: columns
 //! `username,display_name,email,phone,groups[,status]` (groups separated by `;`). Good rows
 //! are imported; each bad row is reported with its line and the reason, and changes
-//! nothing. The admin page's export writes the same columns, so its files import again.
+//! nothing. The admin page's export writes the same columns, so its files import again,
+//! cells it defused against spreadsheet formulas included (`csv_cell`).
 
 use crate::accounts::store::{self, InsertError, NewUser};
 use crate::error::Result;
@@ -41,6 +42,21 @@ struct Row {
     groups: String,
     #[serde(default)]
     status: String,
+}
+
+impl Row {
+    /// The values our exports defused (`csv_cell`), as they were before.
+    fn undefused(self) -> Self {
+        let value = |cell: String| crate::csv_cell::undefuse(&cell).to_owned();
+        Self {
+            username: value(self.username),
+            display_name: value(self.display_name),
+            email: value(self.email),
+            phone: value(self.phone),
+            groups: value(self.groups),
+            status: value(self.status),
+        }
+    }
 }
 
 /// A row that was not imported.
@@ -230,7 +246,7 @@ pub async fn import_rows(
         // Line 1 is the header.
         let line = index as u64 + 2;
         let row = match record {
-            Ok(row) => row,
+            Ok(row) => row.undefused(),
             Err(e) => {
                 report.rejected.push(Rejected {
                     line,
@@ -380,6 +396,37 @@ mod tests {
                 ("on".to_owned(), "enabled".to_owned())
             ]
         );
+    }
+
+    #[tokio::test]
+    async fn cells_an_export_defused_import_as_they_were() {
+        let (_dir, pool) = pool().await;
+        let csv = "username,display_name,email,phone,groups\n\
+                   '=cmd|'/Ccalc'!A0,'=HYPERLINK(\"http://x\"),,'+302101234567,'@Ops\n\
+                   obrien,'O'Brien,,,\n";
+        let report = import_csv(&pool, csv.as_bytes(), 1).await.unwrap();
+        assert_eq!(report.imported, 2, "{:?}", report.rejected);
+        let users: Vec<(String, String, Option<String>)> =
+            sqlx::query_as("SELECT username, display_name, phone FROM users ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            users,
+            [
+                (
+                    "=cmd|'/Ccalc'!A0".to_owned(),
+                    "=HYPERLINK(\"http://x\")".to_owned(),
+                    Some("+302101234567".to_owned())
+                ),
+                ("obrien".to_owned(), "'O'Brien".to_owned(), None)
+            ]
+        );
+        let (group,): (String,) = sqlx::query_as("SELECT name FROM groups")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(group, "@Ops");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `GET /healthz` (checks the database) and `GET /metrics` (Prometheus text).
+//! `GET /healthz`: checks the database. (`/metrics` is in `metrics.rs`, behind its access rule.)
 
 use crate::AppState;
 use axum::extract::State;
@@ -15,16 +15,5 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
             tracing::error!(%error, "health check failed");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
         }
-    }
-}
-
-pub async fn metrics() -> Response {
-    match crate::observability::metrics() {
-        Some(handle) => (
-            [(http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-            handle.render(),
-        )
-            .into_response(),
-        None => (StatusCode::SERVICE_UNAVAILABLE, "metrics unavailable\n").into_response(),
     }
 }

@@ -7,6 +7,7 @@ mod client_ip;
 mod csp_report;
 mod headers;
 mod health;
+pub mod metrics;
 
 use crate::AppState;
 use axum::routing::{get, post};
@@ -57,9 +58,13 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/{*fn_name}", post(api::server_fn))
         .route("/healthz", get(health::healthz))
-        .route("/metrics", get(health::metrics))
         .route("/csp-report", post(csp_report::receive))
         .merge(assets.router())
+        // Innermost, so a refused request falls through to the router like any unknown path.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::serve,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             api::refuse_cross_site,

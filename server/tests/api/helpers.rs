@@ -115,6 +115,17 @@ impl TestApp {
         }
     }
 
+    /// Sends a request as if it came over a connection from `peer`, as `axum::serve` with
+    /// connect info tells the handlers (`send` alone gives no peer address).
+    pub async fn send_from(&self, peer: &str, mut request: Request<Body>) -> Reply {
+        let ip: std::net::IpAddr = peer.parse().unwrap();
+        let addr = std::net::SocketAddr::new(ip, 40_000);
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(addr));
+        self.send(request).await
+    }
+
     /// Calls a server function as the browser does, with our Origin.
     pub async fn call(&self, function: &str, args: Value, cookie: Option<&str>) -> Reply {
         let mut request = Request::post(format!("/api/{function}"))

@@ -1,7 +1,9 @@
 //! CSV export and import. Both use `directory::import`'s columns and checks, so an export
 //! imports again unchanged, and the admin page and the command line accept the same files.
+//! Cells a spreadsheet would run as a formula are written defused (`csv_cell`).
 
 use super::search::{self, Filter};
+use crate::csv_cell;
 use crate::directory::import::{import_rows, COLUMNS, GROUP_SEPARATOR};
 use crate::error::Result;
 use app::api::{ImportRowError, ImportSummary};
@@ -14,15 +16,15 @@ pub async fn export(pool: &SqlitePool, filter: &Filter) -> Result<String> {
     out.write_record(COLUMNS).map_err(std::io::Error::from)?;
     for row in rows {
         let groups = row.groups.join(&GROUP_SEPARATOR.to_string());
-        out.write_record([
+        let cells = [
             row.username.as_str(),
             row.display_name.as_str(),
             row.email.as_deref().unwrap_or(""),
             row.phone.as_deref().unwrap_or(""),
             groups.as_str(),
             row.status.as_str(),
-        ])
-        .map_err(std::io::Error::from)?;
+        ];
+        csv_cell::write_record(&mut out, cells).map_err(std::io::Error::from)?;
     }
     let bytes = out.into_inner().map_err(|e| e.into_error())?;
     // Every cell came from a Rust string.
