@@ -466,3 +466,5 @@ async fn verification_reads_past_a_page() {
         Some(10_002)
     );
 }
+
+mod integrity;
