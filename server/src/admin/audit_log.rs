@@ -368,7 +368,10 @@ impl AuditAdmin for Admin {
             ),
             (Some(id), Some(why)) => (
                 Outcome::Failure,
-                format!("{} events checked; broken at event {id}: {why}", report.rows),
+                format!(
+                    "{} events checked; broken at event {id}: {why}",
+                    report.rows
+                ),
             ),
         };
         self.record(

@@ -461,10 +461,7 @@ async fn verification_reads_past_a_page() {
         .execute(&s.pool)
         .await
         .unwrap();
-    assert_eq!(
-        s.audit.verify().await.unwrap().first_broken,
-        Some(10_002)
-    );
+    assert_eq!(s.audit.verify().await.unwrap().first_broken, Some(10_002));
 }
 
 mod integrity;

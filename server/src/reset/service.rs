@@ -920,7 +920,10 @@ impl SqlReset {
             );
         }
         for event in events {
-            self.audit.record_in(&mut tx, event).await.or_internal(rid)?;
+            self.audit
+                .record_in(&mut tx, event)
+                .await
+                .or_internal(rid)?;
         }
         tx.commit().await.or_internal(rid)?;
         tracing::info!(

@@ -49,15 +49,17 @@ async fn rewrite_from(
             row.prev_hash = prev;
         }
         row.hash = hash(&link_of(&row));
-        sqlx::query("UPDATE audit_events SET detail = ?, prev_hash = ?, hash = ?, keyed = ? WHERE id = ?")
-            .bind(&row.detail)
-            .bind(&row.prev_hash)
-            .bind(&row.hash)
-            .bind(keyed)
-            .bind(row.id)
-            .execute(pool)
-            .await
-            .unwrap();
+        sqlx::query(
+            "UPDATE audit_events SET detail = ?, prev_hash = ?, hash = ?, keyed = ? WHERE id = ?",
+        )
+        .bind(&row.detail)
+        .bind(&row.prev_hash)
+        .bind(&row.hash)
+        .bind(keyed)
+        .bind(row.id)
+        .execute(pool)
+        .await
+        .unwrap();
         prev = Some(row.hash);
     }
 }
@@ -132,7 +134,10 @@ async fn an_altered_or_removed_head_is_reported_and_never_sealed_again() {
         .await
         .unwrap();
     let report = s.audit.verify().await.unwrap();
-    assert_eq!((report.head, report.first_broken), (HeadCheck::Altered, Some(3)));
+    assert_eq!(
+        (report.head, report.first_broken),
+        (HeadCheck::Altered, Some(3))
+    );
     // The writer appends after the last row but leaves the head as it found it.
     record_some(&s, 1).await;
     let report = s.audit.verify().await.unwrap();
@@ -158,7 +163,10 @@ async fn rows_from_before_the_key_still_verify_and_the_first_keyed_row_links_to_
         .filename(&path)
         .create_if_missing(true);
     let old = SqlitePool::connect_with(options).await.unwrap();
-    sqlx::migrate!("./migrations").run_to(11, &old).await.unwrap();
+    sqlx::migrate!("./migrations")
+        .run_to(11, &old)
+        .await
+        .unwrap();
     let mut prev = GENESIS_HASH.to_owned();
     for id in 1..=3 {
         let link = chain::Link {
