@@ -57,8 +57,10 @@ impl AppState {
         });
         let delivery = Arc::new(Delivery::new(pool.clone(), clock.clone(), &config.delivery));
         let write_gate = crate::db::WriteGate::default();
-        let audit =
-            Arc::new(Audit::new(pool.clone(), clock.clone()).with_write_gate(write_gate.clone()));
+        let audit = Arc::new(
+            Audit::new(pool.clone(), clock.clone(), &config.secret)
+                .with_write_gate(write_gate.clone()),
+        );
         let security = Arc::new(SqlSecurityInfo {
             pool: pool.clone(),
             clock: clock.clone(),

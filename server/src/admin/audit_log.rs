@@ -7,11 +7,11 @@
 
 use super::Admin;
 use crate::accounts::canonical_username;
-use crate::audit::{verify_chain, AuditEvent, AuditKind, Outcome};
+use crate::audit::{AuditEvent, AuditKind, HeadCheck, Outcome};
 use crate::error::OrInternal;
 use app::api::admin::audit_log::{
-    AuditAdmin, AuditCheck, AuditEntry, AuditExport, AuditFilter, AuditPage, AUDIT_EXPORT_CAP,
-    AUDIT_PAGE_SIZE,
+    AuditAdmin, AuditCheck, AuditEntry, AuditExport, AuditFilter, AuditHeadProblem, AuditPage,
+    AUDIT_EXPORT_CAP, AUDIT_PAGE_SIZE,
 };
 use app::api::context::RequestMeta;
 use app::domain::{AdminSection, AppError, FieldProblem, Username};
@@ -361,14 +361,19 @@ impl AuditAdmin for Admin {
 
     async fn verify(&self, meta: &RequestMeta) -> Result<AuditCheck, AppError> {
         let caller = self.require(meta, AdminSection::Audit).await?;
-        let report = verify_chain(&self.pool)
-            .await
-            .or_internal(&meta.request_id)?;
-        let (outcome, detail) = match report.first_broken {
-            None => (Outcome::Success, format!("{} events intact", report.rows)),
-            Some(id) => (
+        let report = self.audit.verify().await.or_internal(&meta.request_id)?;
+        let (outcome, detail) = match (report.first_broken, report.head.describe()) {
+            (None, _) => (Outcome::Success, format!("{} events intact", report.rows)),
+            (Some(id), None) => (
                 Outcome::Failure,
                 format!("{} events checked; broken at event {id}", report.rows),
+            ),
+            (Some(id), Some(why)) => (
+                Outcome::Failure,
+                format!(
+                    "{} events checked; broken at event {id}: {why}",
+                    report.rows
+                ),
             ),
         };
         self.record(
@@ -380,7 +385,18 @@ impl AuditAdmin for Admin {
         Ok(AuditCheck {
             rows: report.rows,
             first_broken: report.first_broken,
+            head: head_problem(report.head),
         })
+    }
+}
+
+fn head_problem(check: HeadCheck) -> Option<AuditHeadProblem> {
+    match check {
+        HeadCheck::Matches | HeadCheck::Unsealed => None,
+        HeadCheck::RowsMissing(n) => Some(AuditHeadProblem::NewestMissing(n)),
+        HeadCheck::Mismatch => Some(AuditHeadProblem::Mismatch),
+        HeadCheck::Altered => Some(AuditHeadProblem::Altered),
+        HeadCheck::Missing => Some(AuditHeadProblem::Missing),
     }
 }
 

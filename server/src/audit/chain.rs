@@ -2,13 +2,19 @@
 //! row in a fixed, length-prefixed encoding, so no two different rows hash alike and a
 //! change anywhere breaks the chain from that row on.
 //!
-//! The hash is keyless: it finds edits made by hand or by a careless tool, not someone
-//! with write access who recomputes every later hash. Anchoring the head elsewhere (or
-//! keying the hash with the server secret) would cover that.
+//! Rows are keyed (`keyed = 1`): their hash is an HMAC under a key derived from the server
+//! secret, which lives outside the database, so someone who can write the database but
+//! lacks the secret cannot recompute a valid chain after an edit. Rows written before the
+//! key (migration 0012) keep their plain SHA-256 and are checked by that rule; they may
+//! only come before the keyed ones. Rows removed from the end leave every link intact:
+//! the head record (`head.rs`) is what shows them missing.
 
+use super::head::{self, ChainHead, HeadCheck};
 use crate::hex::encode as hex;
+use crate::secret::ServerSecret;
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
+use std::fmt;
 
 /// The `prev_hash` of the first row.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -18,6 +24,54 @@ const PAGE: i64 = 10_000;
 
 /// Bumped if the encoding below changes.
 const DOMAIN: &[u8] = b"sspr audit v1";
+/// The keyed rows' encoding: the same fields under another name.
+const KEYED_DOMAIN: &[u8] = b"sspr audit v2 keyed";
+
+/// The chain's keys, derived once from the server secret. HMAC's padded-key states are
+/// kept hashed, so a row costs one SHA-256 of its fields and one of a digest: verifying a
+/// million rows stays close to what the plain hash took.
+#[derive(Clone)]
+pub struct ChainKey {
+    inner: Sha256,
+    outer: Sha256,
+    head: [u8; 32],
+}
+
+impl fmt::Debug for ChainKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ChainKey(..)")
+    }
+}
+
+impl ChainKey {
+    pub fn new(secret: &ServerSecret) -> Self {
+        let key = secret.derive("audit chain");
+        let mut block = [0u8; 64];
+        block[..key.len()].copy_from_slice(&key);
+        let mut inner = Sha256::new();
+        inner.update(block.map(|b| b ^ 0x36));
+        let mut outer = Sha256::new();
+        outer.update(block.map(|b| b ^ 0x5c));
+        Self {
+            inner,
+            outer,
+            head: secret.derive("audit head"),
+        }
+    }
+
+    /// The head record's MAC over its row count, last id and last hash.
+    pub(super) fn head_mac(&self, head: &ChainHead) -> String {
+        hex(&crate::secret::hmac_sha256(
+            &self.head,
+            &[
+                b"sspr audit head v1",
+                &head.rows.to_be_bytes(),
+                &head.last_id.to_be_bytes(),
+                head.last_hash.as_bytes(),
+            ],
+        ))
+    }
+}
 
 /// A stored event, as the table holds it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -34,6 +88,8 @@ pub struct AuditRow {
     pub hash: String,
     /// The admin who acted, for admin actions.
     pub actor_id: Option<i64>,
+    /// Hashed with the server's key (every row since migration 0012).
+    pub keyed: bool,
 }
 
 /// The fields a row's hash covers, borrowed. Public so a bulk loader (the bench's seeded
@@ -52,14 +108,28 @@ pub struct Link<'a> {
 }
 
 impl Link<'_> {
-    /// Lowercase hex SHA-256.
-    pub fn hash(&self) -> String {
+    /// The keyed hash every new row gets: lowercase hex HMAC-SHA256.
+    pub fn keyed_hash(&self, key: &ChainKey) -> String {
+        let mut inner = key.inner.clone();
+        self.encode(&mut inner, KEYED_DOMAIN);
+        let mut outer = key.outer.clone();
+        outer.update(inner.finalize());
+        hex(&outer.finalize())
+    }
+
+    /// The plain SHA-256 of rows from before the key, in lowercase hex.
+    pub fn plain_hash(&self) -> String {
         let mut hasher = Sha256::new();
-        text(&mut hasher, DOMAIN);
-        text(&mut hasher, self.prev_hash.as_bytes());
+        self.encode(&mut hasher, DOMAIN);
+        hex(&hasher.finalize())
+    }
+
+    fn encode(&self, hasher: &mut Sha256, domain: &[u8]) {
+        text(hasher, domain);
+        text(hasher, self.prev_hash.as_bytes());
         hasher.update(self.id.to_be_bytes());
         hasher.update(self.at.to_be_bytes());
-        text(&mut hasher, self.event.as_bytes());
+        text(hasher, self.event.as_bytes());
         match self.account_id {
             Some(id) => {
                 hasher.update([1]);
@@ -67,22 +137,21 @@ impl Link<'_> {
             }
             None => hasher.update([0]),
         }
-        text(&mut hasher, self.ip.as_bytes());
-        text(&mut hasher, self.user_agent.as_bytes());
-        text(&mut hasher, self.outcome.as_bytes());
-        text(&mut hasher, self.detail.as_bytes());
+        text(hasher, self.ip.as_bytes());
+        text(hasher, self.user_agent.as_bytes());
+        text(hasher, self.outcome.as_bytes());
+        text(hasher, self.detail.as_bytes());
         // Appended only when present, so rows from before the column keep their hashes.
         if let Some(actor) = self.actor_id {
             hasher.update([1]);
             hasher.update(actor.to_be_bytes());
         }
-        hex(&hasher.finalize())
     }
 }
 
 impl AuditRow {
-    fn computed_hash(&self) -> String {
-        Link {
+    fn computed_hash(&self, key: &ChainKey) -> String {
+        let link = Link {
             prev_hash: &self.prev_hash,
             id: self.id,
             at: self.at,
@@ -93,8 +162,12 @@ impl AuditRow {
             outcome: &self.outcome,
             detail: &self.detail,
             actor_id: self.actor_id,
+        };
+        if self.keyed {
+            link.keyed_hash(key)
+        } else {
+            link.plain_hash()
         }
-        .hash()
     }
 }
 
@@ -108,44 +181,64 @@ fn text(hasher: &mut Sha256, bytes: &[u8]) {
 pub struct ChainReport {
     /// Rows read.
     pub rows: u64,
-    /// The id of the first row whose hash does not match its fields, or whose `prev_hash`
-    /// is not the hash of the row before it (the first row's must be `GENESIS_HASH`).
+    /// The id of the first row whose hash does not match its fields, whose `prev_hash` is
+    /// not the hash of the row before it (the first row's must be `GENESIS_HASH`), or
+    /// that is unkeyed after a keyed one. When every row links but the head disagrees,
+    /// the id after the last row read: from there on the log is missing or unvouched for.
     pub first_broken: Option<i64>,
+    /// How the rows compare with the head record.
+    pub head: HeadCheck,
 }
 
-/// Reads the whole log in id order, a page at a time, and checks every link. Removing
-/// rows from the end cannot be seen here: only the stored head is missing then.
-pub async fn verify_chain(pool: &SqlitePool) -> Result<ChainReport, sqlx::Error> {
-    let mut report = ChainReport {
-        rows: 0,
-        first_broken: None,
-    };
-    let mut expected_prev = GENESIS_HASH.to_owned();
-    let mut after = i64::MIN;
+/// Reads the whole log in id order, a page at a time, checks every link, then compares
+/// the end of the chain with the head record. One read transaction, so rows appended
+/// meanwhile are neither half seen nor mistaken for a disagreement with the head.
+pub async fn verify_chain(pool: &SqlitePool, key: &ChainKey) -> Result<ChainReport, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let record = head::read(&mut tx, key).await?;
+    let mut rows = 0;
+    let mut first_broken = None;
+    let mut keyed_seen = false;
+    let mut end = ChainHead::genesis();
     loop {
         let page: Vec<AuditRow> = sqlx::query_as(
-            "SELECT id, at, event, account_id, ip, user_agent, outcome, detail, prev_hash, hash, actor_id
+            "SELECT id, at, event, account_id, ip, user_agent, outcome, detail, prev_hash, hash, actor_id, keyed
              FROM audit_events WHERE id > ? ORDER BY id LIMIT ?",
         )
-        .bind(after)
+        .bind(end.last_id)
         .bind(PAGE)
-        .fetch_all(pool)
+        .fetch_all(&mut *tx)
         .await?;
         let full = page.len() as i64 == PAGE;
         for row in page {
-            report.rows += 1;
-            after = row.id;
-            if report.first_broken.is_none()
-                && (row.prev_hash != expected_prev || row.computed_hash() != row.hash)
+            rows += 1;
+            let demoted = keyed_seen && !row.keyed;
+            keyed_seen |= row.keyed;
+            if first_broken.is_none()
+                && (demoted || row.prev_hash != end.last_hash || row.computed_hash(key) != row.hash)
             {
-                report.first_broken = Some(row.id);
+                first_broken = Some(row.id);
             }
-            expected_prev = row.hash;
+            end = ChainHead {
+                rows,
+                last_id: row.id,
+                last_hash: row.hash,
+            };
         }
         if !full {
-            return Ok(report);
+            break;
         }
     }
+    tx.rollback().await?;
+    let head = head::compare(&record, &end, keyed_seen);
+    if !head.is_intact() && first_broken.is_none() {
+        first_broken = Some(end.last_id + 1);
+    }
+    Ok(ChainReport {
+        rows: rows as u64,
+        first_broken,
+        head,
+    })
 }
 
 #[cfg(test)]
@@ -170,8 +263,8 @@ mod tests {
     #[test]
     fn moving_text_between_fields_changes_the_hash() {
         // Without length prefixes these two would hash the same bytes.
-        let a = link("ab", "c").hash();
-        let b = link("b", "ca").hash();
+        let a = link("ab", "c").plain_hash();
+        let b = link("b", "ca").plain_hash();
         assert_ne!(a, b);
         assert_eq!(a.len(), 64);
         assert!(a
@@ -184,7 +277,7 @@ mod tests {
         let none = link("", "ua");
         let mut zero = link("", "ua");
         zero.account_id = Some(0);
-        assert_ne!(none.hash(), zero.hash());
+        assert_ne!(none.plain_hash(), zero.plain_hash());
     }
 
     #[test]
@@ -204,13 +297,41 @@ mod tests {
             hex(&hasher.finalize())
         };
         let plain = link("", "ua");
-        assert_eq!(plain.hash(), legacy(&plain));
+        assert_eq!(plain.plain_hash(), legacy(&plain));
         let mut by_admin = link("", "ua");
         by_admin.actor_id = Some(7);
         let mut by_other = link("", "ua");
         by_other.actor_id = Some(8);
-        assert_ne!(by_admin.hash(), plain.hash());
-        assert_ne!(by_admin.hash(), by_other.hash());
+        assert_ne!(by_admin.plain_hash(), plain.plain_hash());
+        assert_ne!(by_admin.plain_hash(), by_other.plain_hash());
+    }
+
+    #[test]
+    fn the_keyed_hash_is_hmac_under_the_derived_key_and_depends_on_the_secret() {
+        let secret = ServerSecret::from_bytes([3; 32]);
+        let key = ChainKey::new(&secret);
+        let row = link("d", "ua");
+        // The encoding written out by hand, fed to the plain HMAC.
+        let mut bytes = Vec::new();
+        for part in [KEYED_DOMAIN, row.prev_hash.as_bytes()] {
+            bytes.extend((part.len() as u64).to_be_bytes());
+            bytes.extend(part);
+        }
+        bytes.extend(row.id.to_be_bytes());
+        bytes.extend(row.at.to_be_bytes());
+        bytes.extend((row.event.len() as u64).to_be_bytes());
+        bytes.extend(row.event.as_bytes());
+        bytes.push(0);
+        for field in [row.ip, row.user_agent, row.outcome, row.detail] {
+            bytes.extend((field.len() as u64).to_be_bytes());
+            bytes.extend(field.as_bytes());
+        }
+        let expected = hex(&secret.mac("audit chain", &[&bytes]));
+        assert_eq!(row.keyed_hash(&key), expected);
+        let other = ChainKey::new(&ServerSecret::from_bytes([4; 32]));
+        assert_ne!(row.keyed_hash(&other), expected);
+        assert_ne!(row.plain_hash(), expected);
+        assert!(format!("{key:?}").contains(".."));
     }
 
     #[test]

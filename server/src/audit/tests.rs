@@ -1,5 +1,6 @@
 use super::*;
 use crate::clock::ManualClock;
+use crate::secret::ServerSecret;
 use sqlx::SqlitePool;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -10,6 +11,8 @@ struct Setup {
     pool: SqlitePool,
     clock: Arc<ManualClock>,
     audit: Arc<Audit>,
+    secret: ServerSecret,
+    key: ChainKey,
     _dir: tempfile::TempDir,
 }
 
@@ -17,11 +20,14 @@ async fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let pool = crate::db::connect(&dir.path().join("t.db")).await.unwrap();
     let clock = ManualClock::new(START);
-    let audit = Arc::new(Audit::new(pool.clone(), clock.clone()));
+    let secret = ServerSecret::from_bytes([9; 32]);
+    let audit = Arc::new(Audit::new(pool.clone(), clock.clone(), &secret));
     Setup {
         pool,
         clock,
         audit,
+        key: ChainKey::new(&secret),
+        secret,
         _dir: dir,
     }
 }
@@ -75,19 +81,21 @@ fn names_are_distinct_snake_case_and_parse_back() {
 async fn a_recorded_chain_verifies_and_holds_the_fields() {
     let s = setup().await;
     assert_eq!(
-        verify_chain(&s.pool).await.unwrap(),
+        s.audit.verify().await.unwrap(),
         ChainReport {
             rows: 0,
-            first_broken: None
+            first_broken: None,
+            head: HeadCheck::Unsealed,
         }
     );
     record_some(&s, 5).await;
-    let report = verify_chain(&s.pool).await.unwrap();
+    let report = s.audit.verify().await.unwrap();
     assert_eq!(
         report,
         ChainReport {
             rows: 5,
-            first_broken: None
+            first_broken: None,
+            head: HeadCheck::Matches,
         }
     );
     let rows = rows(&s.pool).await;
@@ -120,7 +128,7 @@ async fn the_table_refuses_updates_and_deletes() {
         .await;
     assert!(delete.is_err());
     assert_eq!(rows(&s.pool).await.len(), 2);
-    assert_eq!(verify_chain(&s.pool).await.unwrap().first_broken, None);
+    assert_eq!(s.audit.verify().await.unwrap().first_broken, None);
 }
 
 #[tokio::test]
@@ -136,10 +144,11 @@ async fn an_edited_row_is_reported_where_it_was_edited() {
         .await
         .unwrap();
     assert_eq!(
-        verify_chain(&s.pool).await.unwrap(),
+        s.audit.verify().await.unwrap(),
         ChainReport {
             rows: 6,
-            first_broken: Some(4)
+            first_broken: Some(4),
+            head: HeadCheck::Matches,
         }
     );
 }
@@ -153,7 +162,7 @@ async fn a_changed_or_removed_actor_breaks_the_chain() {
     s.audit.record(by_admin).await.unwrap();
     record_some(&s, 2).await;
     assert_eq!(rows(&s.pool).await[2].actor_id, Some(42));
-    assert_eq!(verify_chain(&s.pool).await.unwrap().first_broken, None);
+    assert_eq!(s.audit.verify().await.unwrap().first_broken, None);
     sqlx::query("DROP TRIGGER audit_events_no_update")
         .execute(&s.pool)
         .await
@@ -164,7 +173,7 @@ async fn a_changed_or_removed_actor_breaks_the_chain() {
             .execute(&s.pool)
             .await
             .unwrap();
-        assert_eq!(verify_chain(&s.pool).await.unwrap().first_broken, Some(3));
+        assert_eq!(s.audit.verify().await.unwrap().first_broken, Some(3));
     }
 }
 
@@ -191,14 +200,14 @@ async fn a_rehashed_edit_is_still_found_at_the_next_row() {
         detail: &row.detail,
         actor_id: row.actor_id,
     }
-    .hash();
+    .keyed_hash(&s.key);
     sqlx::query("UPDATE audit_events SET detail = ?, hash = ? WHERE id = 2")
         .bind(&row.detail)
         .bind(&rehashed)
         .execute(&s.pool)
         .await
         .unwrap();
-    assert_eq!(verify_chain(&s.pool).await.unwrap().first_broken, Some(3));
+    assert_eq!(s.audit.verify().await.unwrap().first_broken, Some(3));
 }
 
 #[tokio::test]
@@ -214,10 +223,11 @@ async fn a_deleted_middle_row_is_reported_at_the_row_after_it() {
         .await
         .unwrap();
     assert_eq!(
-        verify_chain(&s.pool).await.unwrap(),
+        s.audit.verify().await.unwrap(),
         ChainReport {
             rows: 4,
-            first_broken: Some(4)
+            first_broken: Some(4),
+            head: HeadCheck::RowsMissing(1),
         }
     );
 }
@@ -234,7 +244,7 @@ async fn a_deleted_first_row_is_reported() {
         .execute(&s.pool)
         .await
         .unwrap();
-    assert_eq!(verify_chain(&s.pool).await.unwrap().first_broken, Some(2));
+    assert_eq!(s.audit.verify().await.unwrap().first_broken, Some(2));
 }
 
 #[tokio::test]
@@ -254,10 +264,11 @@ async fn concurrent_records_form_one_linear_chain() {
         task.await.unwrap().unwrap();
     }
     assert_eq!(
-        verify_chain(&s.pool).await.unwrap(),
+        s.audit.verify().await.unwrap(),
         ChainReport {
             rows: 50,
-            first_broken: None
+            first_broken: None,
+            head: HeadCheck::Matches,
         }
     );
     let rows = rows(&s.pool).await;
@@ -271,13 +282,13 @@ async fn concurrent_records_form_one_linear_chain() {
 async fn a_new_audit_continues_the_stored_chain() {
     let s = setup().await;
     record_some(&s, 3).await;
-    let again = Audit::new(s.pool.clone(), s.clock.clone());
+    let again = Audit::new(s.pool.clone(), s.clock.clone(), &s.secret);
     again.record(event(AuditKind::GatePassed, 9)).await.unwrap();
     let rows = rows(&s.pool).await;
     assert_eq!(rows.len(), 4);
     assert_eq!(rows[3].id, 4);
     assert_eq!(rows[3].prev_hash, rows[2].hash);
-    assert_eq!(verify_chain(&s.pool).await.unwrap().first_broken, None);
+    assert_eq!(s.audit.verify().await.unwrap().first_broken, None);
 }
 
 #[tokio::test]
@@ -286,7 +297,7 @@ async fn a_stale_head_is_reloaded_without_forking() {
     record_some(&s, 2).await;
     // Another writer (a second process) moves the stored head behind this Audit's back:
     // the insert collides on the id, and the event is written after the new head.
-    Audit::new(s.pool.clone(), s.clock.clone())
+    Audit::new(s.pool.clone(), s.clock.clone(), &s.secret)
         .record(event(AuditKind::Blocked, 2))
         .await
         .unwrap();
@@ -302,10 +313,11 @@ async fn a_stale_head_is_reloaded_without_forking() {
     let details: Vec<&str> = rows.iter().map(|r| r.detail.as_str()).collect();
     assert_eq!(details, ["step 0", "step 1", "step 2", "step 3", "step 4"]);
     assert_eq!(
-        verify_chain(&s.pool).await.unwrap(),
+        s.audit.verify().await.unwrap(),
         ChainReport {
             rows: 5,
-            first_broken: None
+            first_broken: None,
+            head: HeadCheck::Matches,
         }
     );
 }
@@ -326,7 +338,7 @@ async fn a_failed_insert_is_reported_to_its_caller() {
     let rows = rows(&s.pool).await;
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[1].detail, "step 2");
-    assert_eq!(verify_chain(&s.pool).await.unwrap().first_broken, None);
+    assert_eq!(s.audit.verify().await.unwrap().first_broken, None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -360,10 +372,11 @@ async fn a_failing_event_in_a_shared_batch_fails_alone() {
         assert_eq!(result.is_ok(), kind != AuditKind::Blocked, "{kind:?}");
     }
     assert_eq!(
-        verify_chain(&s.pool).await.unwrap(),
+        s.audit.verify().await.unwrap(),
         ChainReport {
             rows: 36,
-            first_broken: None
+            first_broken: None,
+            head: HeadCheck::Matches,
         }
     );
 }
@@ -385,7 +398,7 @@ async fn long_user_agents_are_cut_and_the_chain_still_verifies() {
     assert_eq!(row.user_agent.len(), MAX_USER_AGENT_BYTES);
     assert_eq!(row.ip, "2001:db8::1");
     assert_eq!(row.outcome, "denied");
-    assert_eq!(verify_chain(&s.pool).await.unwrap().first_broken, None);
+    assert_eq!(s.audit.verify().await.unwrap().first_broken, None);
 }
 
 #[tokio::test]
@@ -409,10 +422,10 @@ async fn verification_reads_past_a_page() {
             detail: "",
             actor_id: None,
         };
-        let hash = link.hash();
+        let hash = link.keyed_hash(&s.key);
         sqlx::query(
-            "INSERT INTO audit_events (id, at, event, account_id, ip, user_agent, outcome, detail, prev_hash, hash)
-             VALUES (?, ?, 'reset_started', NULL, '192.0.2.1', '', 'success', '', ?, ?)",
+            "INSERT INTO audit_events (id, at, event, account_id, ip, user_agent, outcome, detail, prev_hash, hash, keyed)
+             VALUES (?, ?, 'reset_started', NULL, '192.0.2.1', '', 'success', '', ?, ?, 1)",
         )
         .bind(id)
         .bind(START)
@@ -424,12 +437,19 @@ async fn verification_reads_past_a_page() {
         prev.id = id;
         prev.hash = hash;
     }
+    let head = ChainHead {
+        rows: prev.id,
+        last_id: prev.id,
+        last_hash: prev.hash.clone(),
+    };
+    write_head(&mut tx, &s.key, &head).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(
-        verify_chain(&s.pool).await.unwrap(),
+        s.audit.verify().await.unwrap(),
         ChainReport {
             rows: 10_005,
-            first_broken: None
+            first_broken: None,
+            head: HeadCheck::Matches,
         }
     );
     // A break on the second page is found there.
@@ -441,8 +461,7 @@ async fn verification_reads_past_a_page() {
         .execute(&s.pool)
         .await
         .unwrap();
-    assert_eq!(
-        verify_chain(&s.pool).await.unwrap().first_broken,
-        Some(10_002)
-    );
+    assert_eq!(s.audit.verify().await.unwrap().first_broken, Some(10_002));
 }
+
+mod integrity;

@@ -1,23 +1,25 @@
 //! Appending to the log, with group commit.
 //!
 //! `record` hands its event to one writer task per `Audit` and waits until the row is
-//! committed. The writer owns the chain's head (last id and hash), loaded from the table on
-//! first use, and writes whatever events have queued up meanwhile as one multi-row INSERT
-//! in autocommit: under load many requests share one statement, and there is no
-//! read-then-write transaction to fail with SQLITE_BUSY. The head moves only after the
-//! insert succeeded. Once queued, an event is written even if the request that recorded
-//! it is abandoned before the reply. `record` must run inside a tokio runtime.
+//! committed. The writer writes whatever events have queued up meanwhile as one multi-row
+//! INSERT, in one `BEGIN IMMEDIATE` transaction with the head record: it reads the head
+//! there, links the rows after it, and moves it. Under load many requests share one
+//! transaction. Once queued, an event is written even if the request that recorded it is
+//! abandoned before the reply. `record` must run inside a tokio runtime.
 //!
-//! One server process owns the chain. Rows are inserted with explicit ids (head + 1, ...),
-//! so a second writer makes the next insert fail on the primary key instead of forking the
-//! chain; the head is then reloaded from the table and each event of the failed batch is
-//! tried once more on its own.
+//! `record_in` appends the same way inside a caller's transaction, so an event commits
+//! with what it records. The chain's head lives only in the table, read under SQLite's
+//! write lock: the writer, `record_in` callers and a second process take turns there and
+//! never fork the chain. If a batch fails, each of its events is tried once more on its
+//! own, so each caller learns its own result.
 
-use super::chain::{Link, GENESIS_HASH};
-use super::AuditEvent;
+use super::chain::{ChainKey, Link};
+use super::head::{self, ChainHead, HeadRecord};
+use super::{AuditEvent, ChainReport};
 use crate::clock::SharedClock;
 use crate::db::WriteGate;
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use crate::secret::ServerSecret;
+use sqlx::{Connection, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 use std::sync::Mutex;
 use tokio::sync::{mpsc, oneshot};
 
@@ -26,7 +28,7 @@ pub const MAX_USER_AGENT_BYTES: usize = 512;
 /// Detail is written by the server, but bounded all the same.
 pub const MAX_DETAIL_BYTES: usize = 1024;
 
-/// Events per INSERT; 11 bound values each, far below SQLite's 32766.
+/// Events per INSERT; 12 bound values each, far below SQLite's 32766.
 const MAX_BATCH: usize = 256;
 /// Events waiting for the writer; `record` waits for room beyond this.
 const QUEUE: usize = 4096;
@@ -39,6 +41,7 @@ struct Pending {
 pub struct Audit {
     pool: SqlitePool,
     clock: SharedClock,
+    key: ChainKey,
     /// The writer's queue, started on first use (it needs a running runtime), and started
     /// again if the runtime that ran it has gone.
     queue: Mutex<Option<mpsc::Sender<Pending>>>,
@@ -46,10 +49,11 @@ pub struct Audit {
 }
 
 impl Audit {
-    pub fn new(pool: SqlitePool, clock: SharedClock) -> Self {
+    pub fn new(pool: SqlitePool, clock: SharedClock, secret: &ServerSecret) -> Self {
         Self {
             pool,
             clock,
+            key: ChainKey::new(secret),
             queue: Mutex::new(None),
             gate: WriteGate::default(),
         }
@@ -71,6 +75,22 @@ impl Audit {
         written.await.map_err(|_| sqlx::Error::WorkerCrashed)?
     }
 
+    /// Appends `event` inside the caller's transaction, which must have been begun with
+    /// `BEGIN IMMEDIATE` (so the head read here cannot change before the commit): the
+    /// event commits, or rolls back, with the caller's writes.
+    pub async fn record_in(
+        &self,
+        conn: &mut SqliteConnection,
+        event: AuditEvent,
+    ) -> Result<(), sqlx::Error> {
+        append(conn, &self.key, &self.clock, &[&event]).await
+    }
+
+    /// Walks the whole chain and compares it with the head record (see `verify_chain`).
+    pub async fn verify(&self) -> Result<ChainReport, sqlx::Error> {
+        super::verify_chain(&self.pool, &self.key).await
+    }
+
     fn queue(&self) -> mpsc::Sender<Pending> {
         let mut queue = self
             .queue
@@ -83,8 +103,8 @@ impl Audit {
                 let writer = Writer {
                     pool: self.pool.clone(),
                     clock: self.clock.clone(),
+                    key: self.key.clone(),
                     gate: self.gate.clone(),
-                    head: None,
                 };
                 tokio::spawn(writer.run(receiver));
                 *queue = Some(sender.clone());
@@ -94,17 +114,11 @@ impl Audit {
     }
 }
 
-struct Head {
-    id: i64,
-    hash: String,
-}
-
 struct Writer {
     pool: SqlitePool,
     clock: SharedClock,
+    key: ChainKey,
     gate: WriteGate,
-    /// `None` until loaded, and again whenever an insert failed.
-    head: Option<Head>,
 }
 
 /// A row ready to insert.
@@ -124,84 +138,102 @@ struct Row {
 
 impl Writer {
     /// Ends when every `Audit` handle (sender) is gone.
-    async fn run(mut self, mut queue: mpsc::Receiver<Pending>) {
+    async fn run(self, mut queue: mpsc::Receiver<Pending>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
             self.write(&mut batch).await;
         }
     }
 
-    async fn write(&mut self, batch: &mut Vec<Pending>) {
+    async fn write(&self, batch: &mut Vec<Pending>) {
         let events: Vec<&AuditEvent> = batch.iter().map(|p| &p.event).collect();
-        if self.append(&events).await.is_ok() {
+        if self.commit(&events).await.is_ok() {
             for pending in batch.drain(..) {
                 let _ = pending.done.send(Ok(()));
             }
             return;
         }
-        // Again one at a time from a reloaded head: rows another writer added no longer
-        // collide, and each caller learns its own result.
+        // Again one at a time: each caller learns its own result.
         for pending in batch.drain(..) {
-            let result = self.append(&[&pending.event]).await;
+            let result = self.commit(&[&pending.event]).await;
             let _ = pending.done.send(result);
         }
     }
 
-    /// Links `events` after the head and inserts them in one statement.
-    async fn append(&mut self, events: &[&AuditEvent]) -> Result<(), sqlx::Error> {
-        let head = match self.head.take() {
-            Some(head) => head,
-            None => load_head(&self.pool).await?,
-        };
-        // Read by the one writer, so times never go backwards along the chain.
-        let at = self.clock.now();
-        let mut rows = Vec::with_capacity(events.len());
-        let mut prev = head;
-        for event in events {
-            let row = link(&prev, at, event);
-            prev = Head {
-                id: row.id,
-                hash: row.hash.clone(),
-            };
-            rows.push(row);
-        }
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO audit_events
-                (id, at, event, account_id, ip, user_agent, outcome, detail, prev_hash, hash, actor_id) ",
-        );
-        insert.push_values(&rows, |mut values, row| {
-            values
-                .push_bind(row.id)
-                .push_bind(row.at)
-                .push_bind(row.event)
-                .push_bind(row.account_id)
-                .push_bind(row.ip.as_str())
-                .push_bind(row.user_agent.as_str())
-                .push_bind(row.outcome)
-                .push_bind(row.detail.as_str())
-                .push_bind(row.prev_hash.as_str())
-                .push_bind(row.hash.as_str())
-                .push_bind(row.actor_id);
-        });
+    /// Appends `events` in a transaction of their own.
+    async fn commit(&self, events: &[&AuditEvent]) -> Result<(), sqlx::Error> {
         // The connection before the gate: whoever holds the gate must never wait for a
         // pooled connection, or callers holding connections while they wait for the gate
         // would starve it.
         let mut conn = self.pool.acquire().await?;
-        let gate = self.gate.clone();
-        let _turn = gate.enter().await;
-        insert.build().execute(&mut *conn).await?;
-        self.head = Some(prev);
-        Ok(())
+        let _turn = self.gate.enter().await;
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+        append(&mut tx, &self.key, &self.clock, events).await?;
+        tx.commit().await
     }
 }
 
-fn link(prev: &Head, at: i64, event: &AuditEvent) -> Row {
-    let id = prev.id + 1;
+/// Links `events` after the head, inserts them in one statement and moves the head.
+/// Runs inside a write transaction.
+async fn append(
+    conn: &mut SqliteConnection,
+    key: &ChainKey,
+    clock: &SharedClock,
+    events: &[&AuditEvent],
+) -> Result<(), sqlx::Error> {
+    let (start, seal) = match head::read(conn, key).await? {
+        HeadRecord::Sealed(head) => (head, true),
+        HeadRecord::Unsealed(head) if !head::any_keyed(conn).await? => (head, true),
+        // Never seal over a head that was tampered with: append after the table's last
+        // row and leave the head as it is, so the log stays reported broken.
+        _ => (head::table_end(conn).await?, false),
+    };
+    // Read under the write lock, so times never go backwards along the chain.
+    let at = clock.now();
+    let mut rows = Vec::with_capacity(events.len());
+    let mut end = start;
+    for event in events {
+        let row = link(&end, at, event, key);
+        end = ChainHead {
+            rows: end.rows + 1,
+            last_id: row.id,
+            last_hash: row.hash.clone(),
+        };
+        rows.push(row);
+    }
+    let mut insert = QueryBuilder::<Sqlite>::new(
+        "INSERT INTO audit_events
+            (id, at, event, account_id, ip, user_agent, outcome, detail, prev_hash, hash, actor_id, keyed) ",
+    );
+    insert.push_values(&rows, |mut values, row| {
+        values
+            .push_bind(row.id)
+            .push_bind(row.at)
+            .push_bind(row.event)
+            .push_bind(row.account_id)
+            .push_bind(row.ip.as_str())
+            .push_bind(row.user_agent.as_str())
+            .push_bind(row.outcome)
+            .push_bind(row.detail.as_str())
+            .push_bind(row.prev_hash.as_str())
+            .push_bind(row.hash.as_str())
+            .push_bind(row.actor_id)
+            .push_bind(true);
+    });
+    insert.build().execute(&mut *conn).await?;
+    if seal {
+        head::write(conn, key, &end).await?;
+    }
+    Ok(())
+}
+
+fn link(prev: &ChainHead, at: i64, event: &AuditEvent, key: &ChainKey) -> Row {
+    let id = prev.last_id + 1;
     let ip = event.ip.to_string();
     let user_agent = truncate(&event.user_agent, MAX_USER_AGENT_BYTES).to_owned();
     let detail = truncate(&event.detail, MAX_DETAIL_BYTES).to_owned();
     let hash = Link {
-        prev_hash: &prev.hash,
+        prev_hash: &prev.last_hash,
         id,
         at,
         event: event.kind.as_str(),
@@ -212,7 +244,7 @@ fn link(prev: &Head, at: i64, event: &AuditEvent) -> Row {
         detail: &detail,
         actor_id: event.actor_id,
     }
-    .hash();
+    .keyed_hash(key);
     Row {
         id,
         at,
@@ -222,24 +254,10 @@ fn link(prev: &Head, at: i64, event: &AuditEvent) -> Row {
         user_agent,
         outcome: event.outcome.as_str(),
         detail,
-        prev_hash: prev.hash.clone(),
+        prev_hash: prev.last_hash.clone(),
         hash,
         actor_id: event.actor_id,
     }
-}
-
-async fn load_head(pool: &SqlitePool) -> Result<Head, sqlx::Error> {
-    let last: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1")
-            .fetch_optional(pool)
-            .await?;
-    Ok(match last {
-        Some((id, hash)) => Head { id, hash },
-        None => Head {
-            id: 0,
-            hash: GENESIS_HASH.to_owned(),
-        },
-    })
 }
 
 /// The longest prefix of `text` within `max` bytes that ends on a character boundary.

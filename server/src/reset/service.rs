@@ -93,11 +93,8 @@ enum Subject {
     Decoy,
 }
 
-/// How a wizard ended, for the answer and the audit log.
+/// How a wizard ended, for the answer.
 struct Ending {
-    user_id: i64,
-    kind: AuditKind,
-    queued: u32,
     unlocked: bool,
     expires_at: i64,
     contact_admin: String,
@@ -743,28 +740,13 @@ impl SqlReset {
         Ok(queued)
     }
 
-    async fn done(&self, meta: &RequestMeta, ending: Ending) -> (WizardView, SetCookie) {
+    fn done(&self, ending: Ending) -> (WizardView, SetCookie) {
         let Ending {
-            user_id,
-            kind,
-            queued,
             unlocked,
             expires_at,
             contact_admin,
         } = ending;
         self.delivery.wake();
-        self.record(
-            meta,
-            self.event(meta, kind, Outcome::Success).account(user_id),
-        )
-        .await;
-        if queued > 0 {
-            let event = self
-                .event(meta, AuditKind::NotificationQueued, Outcome::Success)
-                .account(user_id)
-                .detail(format!("{queued} message(s)"));
-            self.record(meta, event).await;
-        }
         (
             WizardView {
                 step: WizardStep::Done { unlocked },
@@ -958,6 +940,26 @@ impl SqlReset {
             .notify(&mut tx, real, &policy, unlocked)
             .await
             .or_internal(rid)?;
+        // In the transaction: a reset never commits without its audit rows.
+        let kind = if unlocked {
+            AuditKind::AccountUnlocked
+        } else {
+            AuditKind::PasswordReset
+        };
+        let mut events = vec![self.event(meta, kind, Outcome::Success).account(user.id)];
+        if queued > 0 {
+            events.push(
+                self.event(meta, AuditKind::NotificationQueued, Outcome::Success)
+                    .account(user.id)
+                    .detail(format!("{queued} message(s)")),
+            );
+        }
+        for event in events {
+            self.audit
+                .record_in(&mut tx, event)
+                .await
+                .or_internal(rid)?;
+        }
         tx.commit().await.or_internal(rid)?;
         tracing::info!(
             request_id = rid,
@@ -966,18 +968,11 @@ impl SqlReset {
             "reset wizard finished"
         );
         let ending = Ending {
-            user_id: user.id,
-            kind: if unlocked {
-                AuditKind::AccountUnlocked
-            } else {
-                AuditKind::PasswordReset
-            },
-            queued,
             unlocked,
             expires_at: wizard.expires_at,
             contact_admin: policy.contact_admin,
         };
-        Ok(self.done(meta, ending).await)
+        Ok(self.done(ending))
     }
 }
 

@@ -10,6 +10,7 @@ mod admin_policies;
 mod admin_reports;
 mod admin_troubleshoot;
 mod admin_users;
+mod audit_integrity;
 mod cli_import;
 mod csv_formulas;
 mod http_layer;

@@ -289,7 +289,7 @@ async fn a_user_resets_with_an_email_code_and_every_old_session_ends() {
             "{kind} missing from {kinds:?}"
         );
     }
-    let report = server::audit::verify_chain(&app.state.pool).await.unwrap();
+    let report = app.state.audit.verify().await.unwrap();
     assert_eq!(report.first_broken, None);
 }
 

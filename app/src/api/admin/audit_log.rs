@@ -61,8 +61,26 @@ pub struct AuditExport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditCheck {
     pub rows: u64,
-    /// The first event whose hash or link does not match, if any.
+    /// The first event whose hash or link does not match, if any; when only the head
+    /// record disagrees, the first event after the last one found.
     pub first_broken: Option<i64>,
+    /// Why the log's end does not match its head record, if it does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<AuditHeadProblem>,
+}
+
+/// How the log's end disagrees with its head record (its keyed count and last hash).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditHeadProblem {
+    /// The head counts this many more events than the log holds: the newest are gone.
+    NewestMissing(u64),
+    /// The log ends at another event than the head says.
+    Mismatch,
+    /// The head record's MAC does not verify.
+    Altered,
+    /// The head record is gone.
+    Missing,
 }
 
 /// The stored event names with their labels; the server test checks this list against

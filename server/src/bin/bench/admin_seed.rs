@@ -1,7 +1,8 @@
 //! The admin dashboard's database: a global admin the bench signs in as, a large
 //! organisation (realistic names and addresses in ~50 groups, a few disabled or locked
 //! accounts, most with an email address registered) and a long audit log over 90 days
-//! whose hash chain verifies. Written straight into a fresh database (the server's
+//! whose keyed hash chain and head record verify (under the key file the server will
+//! read, `sspr.key` beside the database, created here). Written straight into a fresh database (the server's
 //! migrations first) with multi-row INSERTs in big transactions, so a million audit rows
 //! take seconds, not the hours the one-event-at-a-time writer would.
 //!
@@ -11,7 +12,7 @@
 use app::domain::{Role, Username};
 use server::accounts::canonical_username;
 use server::accounts::store::{self, NewUser};
-use server::audit::{AuditKind, Link, Outcome, GENESIS_HASH};
+use server::audit::{AuditKind, ChainHead, ChainKey, Link, Outcome, GENESIS_HASH};
 use server::passwords::{HashingParams, PasswordHasher};
 // The only dynamic SQL is the schema's own index statements, read back from SQLite.
 use sqlx::{AssertSqlSafe, Connection, QueryBuilder, Sqlite, SqliteConnection};
@@ -25,7 +26,7 @@ pub const ADMIN_PASSWORD: &str = "harbour lantern quietly bench";
 
 /// How far back the audit log reaches.
 const AUDIT_SPAN_SECS: i64 = 90 * 86_400;
-/// Rows per INSERT: 14 user columns or 11 audit columns each, below SQLite's 32,766
+/// Rows per INSERT: 14 user columns or 12 audit columns each, below SQLite's 32,766
 /// bound values.
 const USER_BATCH: usize = 1_000;
 const AUDIT_BATCH: usize = 2_000;
@@ -229,7 +230,10 @@ pub async fn seed(database: &Path, sizes: Sizes, params: HashingParams) -> Resul
         .map_err(|e| failed(&e))?;
     let users_took = started.elapsed();
     let started = Instant::now();
-    seed_audit(&mut conn, admin_id, people, sizes.audit_rows, now)
+    let secret = server::secret::ServerSecret::load_or_create(&database.with_file_name("sspr.key"))
+        .map_err(|e| failed(&e))?;
+    let key = ChainKey::new(&secret);
+    seed_audit(&mut conn, &key, admin_id, people, sizes.audit_rows, now)
         .await
         .map_err(|e| failed(&e))?;
     let audit_took = started.elapsed();
@@ -476,6 +480,7 @@ fn event(i: usize, rows: usize, admin_id: i64, people: usize, now: i64) -> Event
 /// Rows with ids `1..=rows`, chained from the genesis hash.
 async fn seed_audit(
     conn: &mut SqliteConnection,
+    key: &ChainKey,
     admin_id: i64,
     people: usize,
     rows: usize,
@@ -518,12 +523,12 @@ async fn seed_audit(
                     detail: event.detail,
                     actor_id: event.actor_id,
                 }
-                .hash();
+                .keyed_hash(key);
                 let prev_hash = std::mem::replace(&mut prev, hash.clone());
                 batch.push((id, event, prev_hash, hash));
             }
             let mut insert = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO audit_events (id, at, event, account_id, ip, user_agent, outcome, detail, prev_hash, hash, actor_id) ",
+                "INSERT INTO audit_events (id, at, event, account_id, ip, user_agent, outcome, detail, prev_hash, hash, actor_id, keyed) ",
             );
             insert.push_values(&batch, |mut b, (id, event, prev_hash, hash)| {
                 b.push_bind(*id)
@@ -536,12 +541,21 @@ async fn seed_audit(
                     .push_bind(event.detail)
                     .push_bind(prev_hash)
                     .push_bind(hash)
-                    .push_bind(event.actor_id);
+                    .push_bind(event.actor_id)
+                    .push_bind(true);
             });
             insert.build().execute(&mut *tx).await.map_err(e)?;
         }
         tx.commit().await.map_err(e)?;
     }
+    let head = ChainHead {
+        rows: rows as i64,
+        last_id: rows as i64,
+        last_hash: prev,
+    };
+    server::audit::write_head(conn, key, &head)
+        .await
+        .map_err(e)?;
     for (_, sql) in indexes {
         sqlx::query(AssertSqlSafe(sql))
             .execute(&mut *conn)
@@ -604,7 +618,12 @@ mod tests {
         };
         seed(&database, sizes, params).await.unwrap();
         let pool = server::db::connect(&database).await.unwrap();
-        let report = server::audit::verify_chain(&pool).await.unwrap();
+        let secret =
+            server::secret::ServerSecret::load_or_create(&dir.path().join("sspr.key")).unwrap();
+        let report = server::audit::verify_chain(&pool, &ChainKey::new(&secret))
+            .await
+            .unwrap();
+        assert!(report.head.is_intact(), "{:?}", report.head);
         assert_eq!(report.rows, 4_321);
         assert_eq!(report.first_broken, None);
         // The indexes dropped for the load are all back, as the migrations made them.
