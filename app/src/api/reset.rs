@@ -32,17 +32,17 @@ pub struct MethodHint {
 /// The step the wizard is on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum WizardStep {
-    /// Pick a method for gate `number` of `of`.
+    /// Pick a method for gate `number` (1, then 2 where a second is needed). How many
+    /// gates there are is not said before the first is passed: admins need two, and the
+    /// count would tell them apart from users and from names without an account.
     Choose {
         number: u8,
-        of: u8,
         methods: Vec<MethodHint>,
     },
     /// Answer the chosen method: type the code, the authenticator code, a recovery code,
     /// or the answers to `questions`.
     Prove {
         number: u8,
-        of: u8,
         method: MethodHint,
         questions: Vec<Question>,
         /// When a code was sent, until when it is valid (unix seconds).

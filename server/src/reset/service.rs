@@ -250,8 +250,8 @@ impl SqlReset {
         rid: &str,
     ) -> Result<WizardView, AppError> {
         let passed = wizard.passed();
+        // The gate's number only: the count of gates would tell admins from the rest.
         let number = u8::try_from(passed.len() + 1).unwrap_or(u8::MAX);
-        let of = u8::try_from(wizard.gates_required).unwrap_or(1);
         let step = if wizard.all_gates_passed() {
             let Subject::Real(real) = subject else {
                 // A decoy never passes a gate.
@@ -270,7 +270,6 @@ impl SqlReset {
         } else if let Some(method) = wizard.method() {
             WizardStep::Prove {
                 number,
-                of,
                 method: self.hint(wizard, subject, method).await?,
                 questions: self.questions(&wizard.questions(), rid).await?,
                 code_expires_at: wizard.code_expires_at,
@@ -281,11 +280,7 @@ impl SqlReset {
             for kind in offered.into_iter().filter(|m| !passed.contains(m)) {
                 methods.push(self.hint(wizard, subject, kind).await?);
             }
-            WizardStep::Choose {
-                number,
-                of,
-                methods,
-            }
+            WizardStep::Choose { number, methods }
         };
         Ok(WizardView {
             step,

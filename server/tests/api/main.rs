@@ -18,3 +18,4 @@ mod roles;
 mod security_info;
 mod sessions;
 mod sign_in;
+mod wizard_shape;
