@@ -20,7 +20,7 @@ pub(crate) async fn reset_app() -> TestApp {
 }
 
 /// A solved CAPTCHA: (challenge, nonce).
-async fn solved(app: &TestApp) -> (String, u64) {
+pub(crate) async fn solved(app: &TestApp) -> (String, u64) {
     let reply = app.call("reset_challenge", json!({}), None).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     let challenge = reply.body["challenge"].as_str().unwrap().to_owned();
