@@ -134,7 +134,10 @@ test('two methods required: the page explains what else must change, then the wi
   const wizard = await context.newPage();
   try {
     await startReset(wizard, 'ap-in');
-    await expect(wizard.getByText('Step 1 of 2')).toBeVisible();
+    // The first gate does not say that a second follows; passing it does.
+    await expect(wizard.getByText(wizardText.firstGate, { exact: true })).toBeVisible();
+    await passEmailGate(wizard, inAddress, wizardText.choose);
+    await expect(wizard.getByText(wizardText.secondGate)).toBeVisible();
   } finally {
     await context.close();
   }

@@ -10,6 +10,9 @@ import { apiCall, codeFrom, env, listEmails, listSms, waitForSms, type Email, ty
 export const wizardText = {
   identify: 'Find your account',
   choose: "Verify it's you",
+  // Gates are numbered, never counted: the first does not say whether a second follows.
+  firstGate: 'Verification step 1',
+  secondGate: 'Verification step 2: your account needs a second check.',
   proveEmail: 'Check your email',
   provePhone: 'Check your phone',
   proveAuthenticator: 'Open your authenticator app',
@@ -37,6 +40,7 @@ export const greekWizardText = {
   user: 'Όνομα χρήστη ή email',
   continue: 'Συνέχεια',
   choose: 'Επιβεβαιώστε ότι είστε εσείς',
+  firstGate: 'Βήμα επαλήθευσης 1',
   proveRecovery: 'Χρησιμοποιήστε έναν κωδικό ανάκτησης',
   recoveryCode: 'Κωδικός ανάκτησης',
   verify: 'Επαλήθευση',

@@ -1,9 +1,9 @@
 //! Sign-in, sign-out, the signed-in user and password change.
 
+use crate::api::codec::StrictJson;
 use crate::domain::{AppError, Role};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use server_fn::codec::Json;
 
 /// The signed-in user as the client sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,7 +24,7 @@ impl Me {
 }
 
 /// Signs in and sets the session cookie.
-#[server(endpoint = "sign_in", input = Json)]
+#[server(endpoint = "sign_in", input = StrictJson)]
 pub async fn sign_in(username: String, password: String) -> Result<Me, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -36,7 +36,7 @@ pub async fn sign_in(username: String, password: String) -> Result<Me, AppError>
 }
 
 /// Deletes the current session and clears the cookie.
-#[server(endpoint = "sign_out", input = Json)]
+#[server(endpoint = "sign_out", input = StrictJson)]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -45,7 +45,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 /// The signed-in user, or `None`.
-#[server(endpoint = "current_user", input = Json)]
+#[server(endpoint = "current_user", input = StrictJson)]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -54,7 +54,7 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
 
 /// Changes the signed-in user's password, ends every session and continues this one
 /// under a new session id.
-#[server(endpoint = "change_password", input = Json)]
+#[server(endpoint = "change_password", input = StrictJson)]
 pub async fn change_password(
     current: String,
     new_password: String,

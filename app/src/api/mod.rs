@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 #[cfg(feature = "csr")]
 pub mod client;
+pub mod codec;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod password;

@@ -1,13 +1,13 @@
 //! The password policy: its length limits for live feedback in any password form, and a
 //! signed-in user's check of a candidate against every rule but the history.
 
+use crate::api::codec::StrictJson;
 use crate::domain::password_policy::{PasswordRules, PasswordVerdict};
 use crate::domain::AppError;
 use leptos::prelude::*;
-use server_fn::codec::Json;
 
 /// The length limits in force. Not secret: the sign-in page may show them as well.
-#[server(endpoint = "password_rules", input = Json)]
+#[server(endpoint = "password_rules", input = StrictJson)]
 pub async fn get_password_rules() -> Result<PasswordRules, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -17,7 +17,7 @@ pub async fn get_password_rules() -> Result<PasswordRules, AppError> {
 /// The signed-in user's candidate password against the policy: length, the common list,
 /// banned words and their own names. The history is left to the change itself, which
 /// needs the current password first.
-#[server(endpoint = "check_password", input = Json)]
+#[server(endpoint = "check_password", input = StrictJson)]
 pub async fn check_password(password: String) -> Result<PasswordVerdict, AppError> {
     use crate::api::context;
     let api = context::api()?;

@@ -4,11 +4,11 @@
 //! back, refresh and a second tab all land on the same step.
 
 use super::Question;
+use crate::api::codec::StrictJson;
 use crate::domain::password_policy::{PasswordRules, PasswordVerdict};
 use crate::domain::{AppError, MethodKind};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use server_fn::codec::Json;
 
 /// A signed proof-of-work challenge: find a nonce so that SHA-256 of
 /// `challenge ":" nonce` starts with `difficulty` zero bits.
@@ -32,17 +32,17 @@ pub struct MethodHint {
 /// The step the wizard is on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum WizardStep {
-    /// Pick a method for gate `number` of `of`.
+    /// Pick a method for gate `number` (1, then 2 where a second is needed). How many
+    /// gates there are is not said before the first is passed: admins need two, and the
+    /// count would tell them apart from users and from names without an account.
     Choose {
         number: u8,
-        of: u8,
         methods: Vec<MethodHint>,
     },
     /// Answer the chosen method: type the code, the authenticator code, a recovery code,
     /// or the answers to `questions`.
     Prove {
         number: u8,
-        of: u8,
         method: MethodHint,
         questions: Vec<Question>,
         /// When a code was sent, until when it is valid (unix seconds).
@@ -74,7 +74,7 @@ pub struct GateAnswer {
 }
 
 /// A fresh CAPTCHA challenge for the first step.
-#[server(endpoint = "reset_challenge", input = Json)]
+#[server(endpoint = "reset_challenge", input = StrictJson)]
 pub async fn reset_challenge() -> Result<PowChallenge, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -83,7 +83,7 @@ pub async fn reset_challenge() -> Result<PowChallenge, AppError> {
 
 /// Starts a wizard for a username or email address. Answers the same way whether or not
 /// the account exists.
-#[server(endpoint = "reset_begin", input = Json)]
+#[server(endpoint = "reset_begin", input = StrictJson)]
 pub async fn reset_begin(
     user: String,
     challenge: String,
@@ -103,7 +103,7 @@ pub async fn reset_begin(
 }
 
 /// The wizard's current step (after a refresh, or in a second tab).
-#[server(endpoint = "reset_state", input = Json)]
+#[server(endpoint = "reset_state", input = StrictJson)]
 pub async fn reset_state() -> Result<WizardView, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -111,7 +111,7 @@ pub async fn reset_state() -> Result<WizardView, AppError> {
 }
 
 /// Picks the method for the current gate; for email and phone this sends a code.
-#[server(endpoint = "reset_choose", input = Json)]
+#[server(endpoint = "reset_choose", input = StrictJson)]
 pub async fn reset_choose(method: MethodKind, language: String) -> Result<WizardView, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -119,14 +119,14 @@ pub async fn reset_choose(method: MethodKind, language: String) -> Result<Wizard
 }
 
 /// Goes back from proving a method to choosing one, for the same gate.
-#[server(endpoint = "reset_back", input = Json)]
+#[server(endpoint = "reset_back", input = StrictJson)]
 pub async fn reset_back() -> Result<WizardView, AppError> {
     use crate::api::context;
     let api = context::api()?;
     context::finish(api.reset.back(&api.meta).await)
 }
 
-#[server(endpoint = "reset_verify", input = Json)]
+#[server(endpoint = "reset_verify", input = StrictJson)]
 pub async fn reset_verify(answer: GateAnswer) -> Result<WizardView, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -134,7 +134,7 @@ pub async fn reset_verify(answer: GateAnswer) -> Result<WizardView, AppError> {
 }
 
 /// Live feedback on a candidate password once the gates are passed.
-#[server(endpoint = "reset_check_password", input = Json)]
+#[server(endpoint = "reset_check_password", input = StrictJson)]
 pub async fn reset_check_password(password: String) -> Result<PasswordVerdict, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -142,7 +142,7 @@ pub async fn reset_check_password(password: String) -> Result<PasswordVerdict, A
 }
 
 /// Sets the new password. The server knows whose wizard this is; no user is sent.
-#[server(endpoint = "reset_complete", input = Json)]
+#[server(endpoint = "reset_complete", input = StrictJson)]
 pub async fn reset_complete(
     password: String,
     confirmation: String,
@@ -157,7 +157,7 @@ pub async fn reset_complete(
 }
 
 /// Unlocks the account without a new password, where policy allows.
-#[server(endpoint = "reset_unlock", input = Json)]
+#[server(endpoint = "reset_unlock", input = StrictJson)]
 pub async fn reset_unlock() -> Result<WizardView, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -169,7 +169,7 @@ pub async fn reset_unlock() -> Result<WizardView, AppError> {
 }
 
 /// Abandons the wizard.
-#[server(endpoint = "reset_cancel", input = Json)]
+#[server(endpoint = "reset_cancel", input = StrictJson)]
 pub async fn reset_cancel() -> Result<(), AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -178,7 +178,7 @@ pub async fn reset_cancel() -> Result<(), AppError> {
 }
 
 /// The reset policy in force (global admins; the dashboard's editor builds on this).
-#[server(endpoint = "reset_policy", input = Json)]
+#[server(endpoint = "reset_policy", input = StrictJson)]
 pub async fn get_reset_policy() -> Result<crate::domain::reset_policy::ResetPolicy, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -186,7 +186,7 @@ pub async fn get_reset_policy() -> Result<crate::domain::reset_policy::ResetPoli
 }
 
 /// Saves the reset policy (global admins).
-#[server(endpoint = "update_reset_policy", input = Json)]
+#[server(endpoint = "update_reset_policy", input = StrictJson)]
 pub async fn update_reset_policy(
     policy: crate::domain::reset_policy::ResetPolicy,
 ) -> Result<crate::domain::reset_policy::ResetPolicy, AppError> {

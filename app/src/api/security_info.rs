@@ -1,10 +1,10 @@
 //! Security info: the verification methods a signed-in user registers, proves and
 //! removes, and the registration policy that decides when they are asked to.
 
+use crate::api::codec::StrictJson;
 use crate::domain::{AppError, MethodKind, RegistrationDue};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use server_fn::codec::Json;
 
 /// One method as the owner sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,7 +89,7 @@ pub struct AuthenticatorSetup {
     pub uri: String,
 }
 
-#[server(endpoint = "security_info", input = Json)]
+#[server(endpoint = "security_info", input = StrictJson)]
 pub async fn get_security_info() -> Result<SecurityInfo, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -97,7 +97,7 @@ pub async fn get_security_info() -> Result<SecurityInfo, AppError> {
 }
 
 /// Confirms the password, so changes are allowed for a few minutes.
-#[server(endpoint = "reauthenticate", input = Json)]
+#[server(endpoint = "reauthenticate", input = StrictJson)]
 pub async fn reauthenticate(password: String) -> Result<i64, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -105,7 +105,7 @@ pub async fn reauthenticate(password: String) -> Result<i64, AppError> {
 }
 
 /// Sends a one-time code to an email address (`language`: "en" or "el").
-#[server(endpoint = "send_email_code", input = Json)]
+#[server(endpoint = "send_email_code", input = StrictJson)]
 pub async fn send_email_code(address: String, language: String) -> Result<CodeSent, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -116,7 +116,7 @@ pub async fn send_email_code(address: String, language: String) -> Result<CodeSe
 }
 
 /// Sends a one-time code by SMS.
-#[server(endpoint = "send_phone_code", input = Json)]
+#[server(endpoint = "send_phone_code", input = StrictJson)]
 pub async fn send_phone_code(number: String, language: String) -> Result<CodeSent, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -127,21 +127,21 @@ pub async fn send_phone_code(number: String, language: String) -> Result<CodeSen
 }
 
 /// Registers the email address or phone number the code was sent to.
-#[server(endpoint = "confirm_code", input = Json)]
+#[server(endpoint = "confirm_code", input = StrictJson)]
 pub async fn confirm_code(kind: MethodKind, code: String) -> Result<SecurityInfo, AppError> {
     use crate::api::context;
     let api = context::api()?;
     context::finish(api.security.confirm_code(&api.meta, kind, code).await)
 }
 
-#[server(endpoint = "start_authenticator", input = Json)]
+#[server(endpoint = "start_authenticator", input = StrictJson)]
 pub async fn start_authenticator() -> Result<AuthenticatorSetup, AppError> {
     use crate::api::context;
     let api = context::api()?;
     context::finish(api.security.start_authenticator(&api.meta).await)
 }
 
-#[server(endpoint = "confirm_authenticator", input = Json)]
+#[server(endpoint = "confirm_authenticator", input = StrictJson)]
 pub async fn confirm_authenticator(code: String) -> Result<SecurityInfo, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -149,14 +149,14 @@ pub async fn confirm_authenticator(code: String) -> Result<SecurityInfo, AppErro
 }
 
 /// The active questions users may choose from.
-#[server(endpoint = "question_bank", input = Json)]
+#[server(endpoint = "question_bank", input = StrictJson)]
 pub async fn question_bank() -> Result<Vec<Question>, AppError> {
     use crate::api::context;
     let api = context::api()?;
     context::finish(api.security.question_bank(&api.meta).await)
 }
 
-#[server(endpoint = "save_questions", input = Json)]
+#[server(endpoint = "save_questions", input = StrictJson)]
 pub async fn save_questions(answers: Vec<QuestionAnswer>) -> Result<SecurityInfo, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -164,14 +164,14 @@ pub async fn save_questions(answers: Vec<QuestionAnswer>) -> Result<SecurityInfo
 }
 
 /// Replaces the recovery codes with ten new ones, returned this once only.
-#[server(endpoint = "new_recovery_codes", input = Json)]
+#[server(endpoint = "new_recovery_codes", input = StrictJson)]
 pub async fn new_recovery_codes() -> Result<Vec<String>, AppError> {
     use crate::api::context;
     let api = context::api()?;
     context::finish(api.security.new_recovery_codes(&api.meta).await)
 }
 
-#[server(endpoint = "remove_method", input = Json)]
+#[server(endpoint = "remove_method", input = StrictJson)]
 pub async fn remove_method(kind: MethodKind) -> Result<SecurityInfo, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -179,7 +179,7 @@ pub async fn remove_method(kind: MethodKind) -> Result<SecurityInfo, AppError> {
 }
 
 /// "My info is still correct": resets the reconfirmation clock.
-#[server(endpoint = "confirm_security_info", input = Json)]
+#[server(endpoint = "confirm_security_info", input = StrictJson)]
 pub async fn confirm_security_info() -> Result<SecurityInfo, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -187,7 +187,7 @@ pub async fn confirm_security_info() -> Result<SecurityInfo, AppError> {
 }
 
 /// Skips registration for this session; returns how many postponements are left.
-#[server(endpoint = "postpone_registration", input = Json)]
+#[server(endpoint = "postpone_registration", input = StrictJson)]
 pub async fn postpone_registration() -> Result<u32, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -195,7 +195,7 @@ pub async fn postpone_registration() -> Result<u32, AppError> {
 }
 
 /// The registration policy in force (global admins).
-#[server(endpoint = "registration_policy", input = Json)]
+#[server(endpoint = "registration_policy", input = StrictJson)]
 pub async fn get_registration_policy() -> Result<RegistrationPolicy, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -203,7 +203,7 @@ pub async fn get_registration_policy() -> Result<RegistrationPolicy, AppError> {
 }
 
 /// Saves the registration policy (global admins; the dashboard's editor builds on this).
-#[server(endpoint = "update_registration_policy", input = Json)]
+#[server(endpoint = "update_registration_policy", input = StrictJson)]
 pub async fn update_registration_policy(
     policy: RegistrationPolicy,
 ) -> Result<RegistrationPolicy, AppError> {

@@ -300,8 +300,8 @@ impl SqlReset {
     ) -> Result<WizardView, AppError> {
         let profile = self.profile(rid).await?;
         let passed = wizard.passed();
+        // The gate's number only: the count of gates would tell admins from the rest.
         let number = u8::try_from(passed.len() + 1).unwrap_or(u8::MAX);
-        let of = u8::try_from(wizard.gates_required).unwrap_or(1);
         let step = if wizard.all_gates_passed() {
             let Subject::Real(real) = subject else {
                 // A decoy never passes a gate.
@@ -320,7 +320,6 @@ impl SqlReset {
         } else if let Some(method) = wizard.method() {
             WizardStep::Prove {
                 number,
-                of,
                 method: self.hint(wizard, subject, method, &profile),
                 questions: self.questions(&wizard.questions(), rid).await?,
                 code_expires_at: wizard.code_expires_at,
@@ -332,11 +331,7 @@ impl SqlReset {
                 .filter(|m| !passed.contains(m))
                 .map(|kind| self.hint(wizard, subject, kind, &profile))
                 .collect();
-            WizardStep::Choose {
-                number,
-                of,
-                methods,
-            }
+            WizardStep::Choose { number, methods }
         };
         Ok(WizardView {
             step,

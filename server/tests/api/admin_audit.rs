@@ -204,14 +204,12 @@ async fn bad_filters_are_field_errors() {
         (json!({ "user": "nobody-here" }), "user"),
         (json!({ "from": 200, "to": 100 }), "to"),
     ] {
-        for function in ["list_audit", "export_audit"] {
-            let reply = app
-                .call(
-                    function,
-                    json!({ "filter": filter, "before": null }),
-                    Some(&cookie),
-                )
-                .await;
+        // Only the list pages; an export takes no `before`.
+        for (function, args) in [
+            ("list_audit", json!({ "filter": filter, "before": null })),
+            ("export_audit", json!({ "filter": filter })),
+        ] {
+            let reply = app.call(function, args, Some(&cookie)).await;
             assert_eq!(reply.status, 422, "{function} {filter}: {}", reply.text);
             assert_eq!(reply.body["Invalid"]["field"], field, "{}", reply.text);
         }

@@ -21,3 +21,5 @@ mod roles;
 mod security_info;
 mod sessions;
 mod sign_in;
+mod unknown_fields;
+mod wizard_shape;

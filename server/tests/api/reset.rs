@@ -11,7 +11,7 @@ use server::verification::totp::{code_at_step, step_of, TotpSecret};
 
 const NEW_PASSWORD: &str = "a brand new passphrase 42";
 
-async fn reset_app() -> TestApp {
+pub(crate) async fn reset_app() -> TestApp {
     spawn_app_with(|raw| {
         raw.reset.captcha_difficulty = 4;
         raw.reset.ip_limit = 10_000;
@@ -20,7 +20,7 @@ async fn reset_app() -> TestApp {
 }
 
 /// A solved CAPTCHA: (challenge, nonce).
-async fn solved(app: &TestApp) -> (String, u64) {
+pub(crate) async fn solved(app: &TestApp) -> (String, u64) {
     let reply = app.call("reset_challenge", json!({}), None).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     let challenge = reply.body["challenge"].as_str().unwrap().to_owned();
@@ -42,7 +42,7 @@ fn wizard_cookie(reply: &Reply) -> Option<String> {
         .map(str::to_owned)
 }
 
-async fn begin(app: &TestApp, user: &str) -> (Reply, Option<String>) {
+pub(crate) async fn begin(app: &TestApp, user: &str) -> (Reply, Option<String>) {
     let (challenge, nonce) = solved(app).await;
     let reply = app
         .call(
@@ -59,7 +59,7 @@ async fn step(app: &TestApp, function: &str, args: Value, cookie: &str) -> Reply
     app.call(function, args, Some(cookie)).await
 }
 
-async fn choose(app: &TestApp, cookie: &str, method: &str) -> Reply {
+pub(crate) async fn choose(app: &TestApp, cookie: &str, method: &str) -> Reply {
     step(
         app,
         "reset_choose",
@@ -69,7 +69,7 @@ async fn choose(app: &TestApp, cookie: &str, method: &str) -> Reply {
     .await
 }
 
-async fn verify(app: &TestApp, cookie: &str, code: &str) -> Reply {
+pub(crate) async fn verify(app: &TestApp, cookie: &str, code: &str) -> Reply {
     step(
         app,
         "reset_verify",
@@ -89,7 +89,7 @@ async fn complete(app: &TestApp, cookie: &str, password: &str) -> Reply {
     .await
 }
 
-async fn register_email(app: &TestApp, user_id: i64, address: &str) {
+pub(crate) async fn register_email(app: &TestApp, user_id: i64, address: &str) {
     sqlx::query(
         "INSERT INTO auth_methods (user_id, kind, value, registered_at) VALUES (?, 'email', ?, 0)",
     )
@@ -111,7 +111,7 @@ async fn register_phone(app: &TestApp, user_id: i64, number: &str) {
     .unwrap();
 }
 
-async fn register_authenticator(app: &TestApp, user_id: i64) -> TotpSecret {
+pub(crate) async fn register_authenticator(app: &TestApp, user_id: i64) -> TotpSecret {
     let secret = TotpSecret::generate();
     sqlx::query("INSERT INTO auth_methods (user_id, kind, value, registered_at) VALUES (?, 'authenticator', ?, 0)")
         .bind(user_id)
@@ -154,7 +154,7 @@ async fn outbox_count(app: &TestApp) -> i64 {
 }
 
 /// The eight-digit code in the newest outbox message to `recipient`.
-async fn code_for(app: &TestApp, recipient: &str) -> String {
+pub(crate) async fn code_for(app: &TestApp, recipient: &str) -> String {
     let body: String = sqlx::query_scalar(
         "SELECT body_text FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1",
     )
@@ -168,7 +168,7 @@ async fn code_for(app: &TestApp, recipient: &str) -> String {
         .to_owned()
 }
 
-fn step_name(reply: &Reply) -> String {
+pub(crate) fn step_name(reply: &Reply) -> String {
     let step = &reply.body["step"];
     match step {
         Value::String(s) => s.clone(),
@@ -192,7 +192,7 @@ fn offered(reply: &Reply) -> Vec<(String, String)> {
 }
 
 /// Walks an email gate for a user whose address is `address`.
-async fn pass_email_gate(app: &TestApp, cookie: &str, address: &str) -> Reply {
+pub(crate) async fn pass_email_gate(app: &TestApp, cookie: &str, address: &str) -> Reply {
     let reply = choose(app, cookie, "email").await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(step_name(&reply), "Prove");
@@ -214,7 +214,7 @@ async fn a_user_resets_with_an_email_code_and_every_old_session_ends() {
         offered(&reply),
         vec![("email".to_owned(), "r***@example.org".to_owned())]
     );
-    assert_eq!(reply.body["step"]["Choose"]["of"], 1);
+    assert_eq!(reply.body["step"]["Choose"]["number"], 1);
 
     let reply = pass_email_gate(&app, &cookie, "rhea@example.org").await;
     assert_eq!(reply.status, 200, "{}", reply.text);
@@ -421,7 +421,7 @@ async fn admins_need_two_gates_and_cannot_use_security_questions() {
 
     let (reply, cookie) = begin(&app, "boss").await;
     let cookie = cookie.unwrap();
-    assert_eq!(reply.body["step"]["Choose"]["of"], 2);
+    assert_eq!(reply.body["step"]["Choose"]["number"], 1);
     let kinds: Vec<String> = offered(&reply).into_iter().map(|(k, _)| k).collect();
     assert_eq!(kinds, vec!["email", "authenticator"]);
     assert_eq!(choose(&app, &cookie, "questions").await.status, 409);

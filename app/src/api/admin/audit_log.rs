@@ -1,10 +1,10 @@
 //! The audit log viewer: filters, paging, CSV export and the integrity check.
 
+use crate::api::codec::StrictJson;
 use crate::domain::AppError;
 use crate::i18n::{k, Key};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use server_fn::codec::Json;
 
 /// Events per page of the audit log.
 pub const AUDIT_PAGE_SIZE: usize = 50;
@@ -145,21 +145,21 @@ pub const AUDIT_OUTCOMES: [(&str, Key); 3] = [
 
 /// One page of the filtered log, newest first; `before` is the previous page's
 /// `next_before` (none for the newest page).
-#[server(endpoint = "list_audit", input = Json)]
+#[server(endpoint = "list_audit", input = StrictJson)]
 pub async fn list_audit(filter: AuditFilter, before: Option<i64>) -> Result<AuditPage, AppError> {
     let api = crate::api::context::api()?;
     crate::api::context::finish(api.audit_admin.list(&api.meta, filter, before).await)
 }
 
 /// The filtered log as CSV (capped at `AUDIT_EXPORT_CAP` events).
-#[server(endpoint = "export_audit", input = Json)]
+#[server(endpoint = "export_audit", input = StrictJson)]
 pub async fn export_audit(filter: AuditFilter) -> Result<AuditExport, AppError> {
     let api = crate::api::context::api()?;
     crate::api::context::finish(api.audit_admin.export(&api.meta, filter).await)
 }
 
 /// Walks the whole hash chain.
-#[server(endpoint = "verify_audit", input = Json)]
+#[server(endpoint = "verify_audit", input = StrictJson)]
 pub async fn verify_audit() -> Result<AuditCheck, AppError> {
     let api = crate::api::context::api()?;
     crate::api::context::finish(api.audit_admin.verify(&api.meta).await)

@@ -4,10 +4,10 @@
 //! the server (`has_password`, header names alone), and an empty field on save keeps what
 //! is stored.
 
+use crate::api::codec::StrictJson;
 use crate::domain::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use server_fn::codec::Json;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SmtpSettings {
@@ -86,7 +86,7 @@ pub struct OutboxEntry {
 
 /// The newest messages in the delivery outbox (global admins). In outbox mode this is
 /// where codes go instead of leaving the machine.
-#[server(endpoint = "list_outbox", input = Json)]
+#[server(endpoint = "list_outbox", input = StrictJson)]
 pub async fn list_outbox() -> Result<Vec<OutboxEntry>, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -94,14 +94,14 @@ pub async fn list_outbox() -> Result<Vec<OutboxEntry>, AppError> {
 }
 
 /// The SMTP and SMS settings in use, without their secrets.
-#[server(endpoint = "get_delivery_settings", input = Json)]
+#[server(endpoint = "get_delivery_settings", input = StrictJson)]
 pub async fn get_delivery_settings() -> Result<DeliverySettings, AppError> {
     let api = crate::api::context::api()?;
     crate::api::context::finish(api.delivery_admin.settings(&api.meta).await)
 }
 
 /// Checks, saves and applies new settings at once; answers the saved settings.
-#[server(endpoint = "save_delivery_settings", input = Json)]
+#[server(endpoint = "save_delivery_settings", input = StrictJson)]
 pub async fn save_delivery_settings(
     settings: DeliverySettings,
 ) -> Result<DeliverySettings, AppError> {
@@ -110,14 +110,14 @@ pub async fn save_delivery_settings(
 }
 
 /// Queues a test message through the outbox; answers its outbox id.
-#[server(endpoint = "send_test_message", input = Json)]
+#[server(endpoint = "send_test_message", input = StrictJson)]
 pub async fn send_test_message(channel: TestChannel, to: String) -> Result<i64, AppError> {
     let api = crate::api::context::api()?;
     crate::api::context::finish(api.delivery_admin.send_test(&api.meta, channel, to).await)
 }
 
 /// Makes a failed or waiting message due now.
-#[server(endpoint = "retry_outbox", input = Json)]
+#[server(endpoint = "retry_outbox", input = StrictJson)]
 pub async fn retry_outbox(id: i64) -> Result<(), AppError> {
     let api = crate::api::context::api()?;
     crate::api::context::finish(api.delivery_admin.retry(&api.meta, id).await)

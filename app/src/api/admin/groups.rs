@@ -1,9 +1,9 @@
 //! Groups and their members.
 
+use crate::api::codec::StrictJson;
 use crate::domain::{AppError, FieldProblem};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use server_fn::codec::Json;
 
 /// The most code points a group name may have.
 pub const MAX_GROUP_NAME_CHARS: usize = 64;
@@ -65,21 +65,21 @@ pub struct MemberList {
 }
 
 /// Every group by name, with its member count (global admins).
-#[server(endpoint = "list_groups", input = Json)]
+#[server(endpoint = "list_groups", input = StrictJson)]
 pub async fn list_groups() -> Result<Vec<GroupSummary>, AppError> {
     let api = crate::api::context::api()?;
     crate::api::context::finish(api.group_admin.list_groups(&api.meta).await)
 }
 
 /// Creates an empty group; a name taken (in any case) is a field error on `name`.
-#[server(endpoint = "create_group", input = Json)]
+#[server(endpoint = "create_group", input = StrictJson)]
 pub async fn create_group(name: String) -> Result<GroupSummary, AppError> {
     let api = crate::api::context::api()?;
     crate::api::context::finish(api.group_admin.create_group(&api.meta, name).await)
 }
 
 /// Renames a group; the reset scope follows the new name.
-#[server(endpoint = "rename_group", input = Json)]
+#[server(endpoint = "rename_group", input = StrictJson)]
 pub async fn rename_group(name: String, new_name: String) -> Result<GroupSummary, AppError> {
     let api = crate::api::context::api()?;
     crate::api::context::finish(
@@ -90,20 +90,20 @@ pub async fn rename_group(name: String, new_name: String) -> Result<GroupSummary
 }
 
 /// Deletes a group unless the reset scope names it (`GroupInResetScope`).
-#[server(endpoint = "delete_group", input = Json)]
+#[server(endpoint = "delete_group", input = StrictJson)]
 pub async fn delete_group(name: String) -> Result<(), AppError> {
     let api = crate::api::context::api()?;
     crate::api::context::finish(api.group_admin.delete_group(&api.meta, name).await)
 }
 
-#[server(endpoint = "group_members", input = Json)]
+#[server(endpoint = "group_members", input = StrictJson)]
 pub async fn group_members(name: String) -> Result<MemberList, AppError> {
     let api = crate::api::context::api()?;
     crate::api::context::finish(api.group_admin.group_members(&api.meta, name).await)
 }
 
 /// Adds the user to the group (nothing changes if they are in it already).
-#[server(endpoint = "add_group_member", input = Json)]
+#[server(endpoint = "add_group_member", input = StrictJson)]
 pub async fn add_group_member(name: String, username: String) -> Result<MemberList, AppError> {
     let api = crate::api::context::api()?;
     crate::api::context::finish(
@@ -113,7 +113,7 @@ pub async fn add_group_member(name: String, username: String) -> Result<MemberLi
     )
 }
 
-#[server(endpoint = "remove_group_member", input = Json)]
+#[server(endpoint = "remove_group_member", input = StrictJson)]
 pub async fn remove_group_member(name: String, username: String) -> Result<MemberList, AppError> {
     let api = crate::api::context::api()?;
     crate::api::context::finish(

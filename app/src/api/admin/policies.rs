@@ -1,5 +1,6 @@
 //! The policy editors: the password reset policy (with registration and the question bank) and the password policy, saved with a revision so concurrent edits are detected.
 
+use crate::api::codec::StrictJson;
 #[cfg(feature = "ssr")]
 use crate::api::context::RequestMeta;
 use crate::api::RegistrationPolicy;
@@ -8,7 +9,6 @@ use crate::domain::reset_policy::ResetPolicy;
 use crate::domain::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use server_fn::codec::Json;
 
 /// The revisions of the documents the reset policy page edits (0 while the defaults
 /// apply). A save names the revisions it was made from; if either moved, nothing is saved.
@@ -125,7 +125,7 @@ pub trait PolicyAdmin: Send + Sync {
 }
 
 /// The reset policy page: reset and registration policy, groups and the question bank.
-#[server(endpoint = "admin_reset_policy", input = Json)]
+#[server(endpoint = "admin_reset_policy", input = StrictJson)]
 pub async fn admin_reset_policy() -> Result<ResetPolicyEditor, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -134,7 +134,7 @@ pub async fn admin_reset_policy() -> Result<ResetPolicyEditor, AppError> {
 
 /// Saves the reset and registration policy together, if neither changed since
 /// `revisions`; otherwise `EditConflict` and nothing is saved.
-#[server(endpoint = "admin_save_reset_policy", input = Json)]
+#[server(endpoint = "admin_save_reset_policy", input = StrictJson)]
 pub async fn admin_save_reset_policy(
     reset: ResetPolicy,
     registration: RegistrationPolicy,
@@ -149,7 +149,7 @@ pub async fn admin_save_reset_policy(
 }
 
 /// How many users a draft reset policy would cover and how many could reset today.
-#[server(endpoint = "admin_preview_reset_scope", input = Json)]
+#[server(endpoint = "admin_preview_reset_scope", input = StrictJson)]
 pub async fn admin_preview_reset_scope(reset: ResetPolicy) -> Result<ScopePreview, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -157,7 +157,7 @@ pub async fn admin_preview_reset_scope(reset: ResetPolicy) -> Result<ScopePrevie
 }
 
 /// Adds a custom security question, in English and Greek.
-#[server(endpoint = "admin_add_security_question", input = Json)]
+#[server(endpoint = "admin_add_security_question", input = StrictJson)]
 pub async fn admin_add_security_question(
     text_en: String,
     text_el: String,
@@ -171,7 +171,7 @@ pub async fn admin_add_security_question(
 }
 
 /// Offers a question for registration again, or retires it (answers already given stay).
-#[server(endpoint = "admin_set_security_question_active", input = Json)]
+#[server(endpoint = "admin_set_security_question_active", input = StrictJson)]
 pub async fn admin_set_security_question_active(
     id: i64,
     active: bool,
@@ -184,7 +184,7 @@ pub async fn admin_set_security_question_active(
     context::finish(changed.await)
 }
 
-#[server(endpoint = "admin_password_policy", input = Json)]
+#[server(endpoint = "admin_password_policy", input = StrictJson)]
 pub async fn admin_password_policy() -> Result<PasswordPolicyEditor, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -193,7 +193,7 @@ pub async fn admin_password_policy() -> Result<PasswordPolicyEditor, AppError> {
 
 /// Saves the password policy if it is still at `revision`; banned words are normalised
 /// and de-duplicated first.
-#[server(endpoint = "admin_save_password_policy", input = Json)]
+#[server(endpoint = "admin_save_password_policy", input = StrictJson)]
 pub async fn admin_save_password_policy(
     policy: PasswordPolicy,
     revision: i64,
@@ -207,7 +207,7 @@ pub async fn admin_save_password_policy(
 }
 
 /// Runs the wizard's password checker with a draft policy (no user names, no history).
-#[server(endpoint = "admin_test_password", input = Json)]
+#[server(endpoint = "admin_test_password", input = StrictJson)]
 pub async fn admin_test_password(
     policy: PasswordPolicy,
     password: String,

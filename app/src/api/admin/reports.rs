@@ -1,10 +1,10 @@
 //! The overview and the reports' figures.
 
+use crate::api::codec::StrictJson;
 use crate::domain::reset_policy::ResetScope;
 use crate::domain::{AppError, MethodKind};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use server_fn::codec::Json;
 
 /// Days the reports cover.
 pub const REPORT_DAYS: usize = 30;
@@ -46,13 +46,13 @@ pub struct Reports {
     pub two_methods: Vec<u64>,
 }
 
-#[server(endpoint = "get_overview", input = Json)]
+#[server(endpoint = "get_overview", input = StrictJson)]
 pub async fn get_overview() -> Result<Overview, AppError> {
     let api = crate::api::context::api()?;
     crate::api::context::finish(api.reports_admin.overview(&api.meta).await)
 }
 
-#[server(endpoint = "get_reports", input = Json)]
+#[server(endpoint = "get_reports", input = StrictJson)]
 pub async fn get_reports() -> Result<Reports, AppError> {
     let api = crate::api::context::api()?;
     crate::api::context::finish(api.reports_admin.reports(&api.meta).await)

@@ -2,10 +2,10 @@
 //! status with the reset wizard's own rules and sends facts (ids, numbers, names), never
 //! sentences, so the page words them in the admin's language.
 
+use crate::api::codec::StrictJson;
 use crate::domain::{AppError, MethodKind, RegistrationDue};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use server_fn::codec::Json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -134,7 +134,7 @@ pub struct TroubleReport {
 
 /// Whether `user` (a username or an address, as typed in the wizard) can reset right now,
 /// check by check (global and helpdesk admins).
-#[server(endpoint = "troubleshoot_user", input = Json)]
+#[server(endpoint = "troubleshoot_user", input = StrictJson)]
 pub async fn troubleshoot_user(user: String) -> Result<TroubleReport, AppError> {
     let api = crate::api::context::api()?;
     crate::api::context::finish(api.troubleshoot_admin.troubleshoot(&api.meta, user).await)

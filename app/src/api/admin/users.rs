@@ -1,10 +1,10 @@
 //! Users: search, the user page, helpdesk actions, and CSV import and export.
 
+use crate::api::codec::StrictJson;
 use crate::api::MethodView;
 use crate::domain::{AdminSection, AppError, FieldProblem, Role};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use server_fn::codec::Json;
 
 /// Users shown per page in the admin list.
 pub const USERS_PAGE_SIZE: u32 = 20;
@@ -189,7 +189,7 @@ pub struct ImportSummary {
 
 /// Users whose name, display name or email contains `search`, optionally in `group` and
 /// with `status`, one page at a time.
-#[server(endpoint = "list_users", input = Json)]
+#[server(endpoint = "list_users", input = StrictJson)]
 pub async fn list_users(
     search: String,
     page: u32,
@@ -206,7 +206,7 @@ pub async fn list_users(
 }
 
 /// One user, by username.
-#[server(endpoint = "get_user", input = Json)]
+#[server(endpoint = "get_user", input = StrictJson)]
 pub async fn get_user(username: String) -> Result<UserDetail, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -214,7 +214,7 @@ pub async fn get_user(username: String) -> Result<UserDetail, AppError> {
 }
 
 /// Creates a user without a password; a reset gives them a temporary one.
-#[server(endpoint = "create_user", input = Json)]
+#[server(endpoint = "create_user", input = StrictJson)]
 pub async fn create_user(username: String, profile: UserProfile) -> Result<String, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -225,7 +225,7 @@ pub async fn create_user(username: String, profile: UserProfile) -> Result<Strin
     )
 }
 
-#[server(endpoint = "update_user", input = Json)]
+#[server(endpoint = "update_user", input = StrictJson)]
 pub async fn update_user(username: String, profile: UserProfile) -> Result<UserDetail, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -237,7 +237,7 @@ pub async fn update_user(username: String, profile: UserProfile) -> Result<UserD
 }
 
 /// Disables (ending every session) or enables a user.
-#[server(endpoint = "set_user_enabled", input = Json)]
+#[server(endpoint = "set_user_enabled", input = StrictJson)]
 pub async fn set_user_enabled(username: String, enabled: bool) -> Result<UserDetail, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -249,21 +249,21 @@ pub async fn set_user_enabled(username: String, enabled: bool) -> Result<UserDet
 }
 
 /// A new temporary password the user must change at their next sign-in; every session ends.
-#[server(endpoint = "reset_user_password", input = Json)]
+#[server(endpoint = "reset_user_password", input = StrictJson)]
 pub async fn reset_user_password(username: String) -> Result<TempPassword, AppError> {
     use crate::api::context;
     let api = context::api()?;
     context::finish(api.user_admin.reset_password(&api.meta, username).await)
 }
 
-#[server(endpoint = "unlock_user", input = Json)]
+#[server(endpoint = "unlock_user", input = StrictJson)]
 pub async fn unlock_user(username: String) -> Result<UserDetail, AppError> {
     use crate::api::context;
     let api = context::api()?;
     context::finish(api.user_admin.unlock(&api.meta, username).await)
 }
 
-#[server(endpoint = "revoke_user_sessions", input = Json)]
+#[server(endpoint = "revoke_user_sessions", input = StrictJson)]
 pub async fn revoke_user_sessions(username: String) -> Result<UserDetail, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -271,7 +271,7 @@ pub async fn revoke_user_sessions(username: String) -> Result<UserDetail, AppErr
 }
 
 /// Removes the user's registered methods, so they must register again at next sign-in.
-#[server(endpoint = "require_reregistration", input = Json)]
+#[server(endpoint = "require_reregistration", input = StrictJson)]
 pub async fn require_reregistration(username: String) -> Result<UserDetail, AppError> {
     use crate::api::context;
     let api = context::api()?;
@@ -284,7 +284,7 @@ pub async fn require_reregistration(username: String) -> Result<UserDetail, AppE
 
 /// The users matching the filters (all of them with empty filters) as CSV:
 /// `username,display_name,email,phone,groups,status`.
-#[server(endpoint = "export_users", input = Json)]
+#[server(endpoint = "export_users", input = StrictJson)]
 pub async fn export_users(
     search: String,
     group: Option<String>,
@@ -301,7 +301,7 @@ pub async fn export_users(
 
 /// Checks every row of a CSV file; `apply` false writes nothing, true imports every valid
 /// row in one transaction.
-#[server(endpoint = "import_users", input = Json)]
+#[server(endpoint = "import_users", input = StrictJson)]
 pub async fn import_users(csv: String, apply: bool) -> Result<ImportSummary, AppError> {
     use crate::api::context;
     let api = context::api()?;

@@ -211,9 +211,14 @@ pub fn ResetPage() -> impl IntoView {
     let heading_text = Signal::derive(move || i18n.t(title(stage.get())).to_owned());
     let step_count = Signal::derive(move || {
         view.with(|v| match v.as_ref().map(|v| &v.step) {
-            Some(WizardStep::Choose { number, of, .. } | WizardStep::Prove { number, of, .. }) => {
-                let (n, of) = (number.to_string(), of.to_string());
-                fill(i18n.t(k::RESET_STEP), &[("n", &n), ("of", &of)])
+            Some(WizardStep::Choose { number, .. } | WizardStep::Prove { number, .. }) => {
+                // The server names the gate, never how many there are; from the second
+                // on, the user learns one more check was needed.
+                let key = match number {
+                    1 => k::RESET_STEP,
+                    _ => k::RESET_STEP_ANOTHER,
+                };
+                fill(i18n.t(key), &[("n", &number.to_string())])
             }
             _ => String::new(),
         })
