@@ -321,6 +321,9 @@ impl AccountService for SqlAccounts {
             .execute(&mut *tx)
             .await
             .or_internal(rid)?;
+        crate::reset::revoke::end_open_wizards(&mut tx, caller.user.id, now)
+            .await
+            .or_internal(rid)?;
         tx.commit().await.or_internal(rid)?;
         tracing::info!(request_id = %meta.request_id, user_id = caller.user.id, "password changed");
         // This browser continues under a new session id.

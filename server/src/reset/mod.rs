@@ -5,6 +5,7 @@
 pub mod account;
 pub mod decoy;
 pub mod messages;
+pub mod revoke;
 pub mod service;
 pub mod starts;
 pub mod store;

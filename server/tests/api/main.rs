@@ -14,6 +14,7 @@ mod cli_import;
 mod http_layer;
 mod password_policy;
 mod reset;
+mod revocation;
 mod roles;
 mod security_info;
 mod sessions;
