@@ -19,3 +19,4 @@ mod roles;
 mod security_info;
 mod sessions;
 mod sign_in;
+mod sign_in_lockout;
