@@ -39,9 +39,10 @@ export const allUsernames: string[] = [...fixtureUsernames, ...cliAdmins, ...dem
 export const SESSION_COOKIE = 'sspr_session';
 
 export const text = {
-  invalidCredentials: 'The username or password is incorrect.',
-  invalidCredentialsGreek: 'Το όνομα χρήστη ή ο κωδικός πρόσβασης είναι λανθασμένος.',
-  lockedPrefix: 'This account is locked after too many failed sign-ins. Try again after ',
+  invalidCredentials:
+    "The username or password is incorrect. After several failed attempts an account is locked for a while; use \"Can't access your account?\" to unlock it now.",
+  invalidCredentialsGreek:
+    'Το όνομα χρήστη ή ο κωδικός πρόσβασης είναι λανθασμένος. Μετά από αρκετές αποτυχημένες προσπάθειες ο λογαριασμός κλειδώνεται για λίγο· πατήστε «Δεν μπορείτε να μπείτε στον λογαριασμό σας;» για να τον ξεκλειδώσετε τώρα.',
   mustChange: 'You must choose a new password before you continue.',
   passwordChanged: 'Your password has been changed. Your other sessions have been signed out.',
   tooShort: 'The password is too short: at least 15 characters.',

@@ -45,6 +45,7 @@ impl AppState {
             config.sign_in.ip_window_secs,
         );
         let password_policy = Arc::new(PasswordPolicies::new(pool.clone(), config.secret.clone()));
+        let delivery = Arc::new(Delivery::new(pool.clone(), clock.clone(), &config.delivery));
         let accounts = Arc::new(SqlAccounts {
             pool: pool.clone(),
             clock: clock.clone(),
@@ -54,8 +55,9 @@ impl AppState {
             lockout: config.sign_in.lockout,
             registration: config.registration,
             password_policy: password_policy.clone(),
+            delivery: delivery.clone(),
+            public_origin: config.public_origin.clone(),
         });
-        let delivery = Arc::new(Delivery::new(pool.clone(), clock.clone(), &config.delivery));
         let write_gate = crate::db::WriteGate::default();
         let audit = Arc::new(
             Audit::new(pool.clone(), clock.clone(), &config.secret)

@@ -13,10 +13,6 @@ use leptos::prelude::*;
 pub fn error_text(i18n: I18n, error: &AppError) -> String {
     match error {
         AppError::InvalidCredentials => i18n.t(k::ERROR_INVALID_CREDENTIALS).into(),
-        AppError::AccountLocked { until } => fill(
-            i18n.t(k::ERROR_ACCOUNT_LOCKED),
-            &[("until", &local_time(i18n, *until))],
-        ),
         AppError::Throttled { retry_after_secs } => fill(
             i18n.t(k::ERROR_THROTTLED),
             &[("seconds", &retry_after_secs.to_string())],

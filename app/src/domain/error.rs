@@ -81,12 +81,10 @@ pub enum FieldProblem {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
-    /// Same for unknown users, wrong passwords and disabled accounts.
+    /// Same for unknown users, wrong passwords, and disabled and locked accounts (the
+    /// owner of a locked account is told by mail).
     #[error("username or password is incorrect")]
     InvalidCredentials,
-    /// The account is locked after too many failed sign-ins; `until` is unix seconds.
-    #[error("account locked")]
-    AccountLocked { until: i64 },
     /// Too many attempts from this address; try again after this many seconds.
     #[error("too many attempts")]
     Throttled { retry_after_secs: u64 },
@@ -184,7 +182,6 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::InvalidCredentials | Self::NotSignedIn | Self::CurrentPasswordIncorrect => 401,
-            Self::AccountLocked { .. } => 423,
             Self::Throttled { .. } => 429,
             Self::Forbidden
             | Self::PasswordChangeRequired
@@ -245,8 +242,8 @@ mod tests {
 
     #[test]
     fn errors_round_trip_as_json() {
-        let error = AppError::AccountLocked {
-            until: 1_700_000_000,
+        let error = AppError::Throttled {
+            retry_after_secs: 60,
         };
         let json = serde_json::to_string(&error).unwrap();
         assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), error);

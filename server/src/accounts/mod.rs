@@ -2,6 +2,7 @@
 //! The admin users list is `admin::users`.
 
 mod canonical;
+pub mod lock_notice;
 mod lockout;
 mod service;
 pub mod store;

@@ -1,9 +1,12 @@
 //! The account workflows behind the server functions: sign-in with lockout and
-//! throttling, sign-out, the current user and password change.
+//! throttling, sign-out, the current user and password change. A locked account answers
+//! sign-in exactly like a wrong password (an unknown name cannot lock, so anything else
+//! would tell real names from unknown ones); its owner learns of the lock by mail.
 
 use super::store::{self, UserRecord};
-use super::Lockout;
+use super::{lock_notice, Lockout};
 use crate::clock::SharedClock;
+use crate::delivery::Delivery;
 use crate::error::OrInternal;
 use crate::password_policy::{self, PasswordPolicies};
 use crate::passwords::PasswordHasher;
@@ -27,6 +30,10 @@ pub struct SqlAccounts {
     pub lockout: Lockout,
     pub registration: RegistrationRules,
     pub password_policy: Arc<PasswordPolicies>,
+    /// Carries the mail that tells an owner their account was locked.
+    pub delivery: Arc<Delivery>,
+    /// The configured public origin, for the reset link in that mail.
+    pub public_origin: String,
 }
 
 /// Who is calling, as established from their session.
@@ -128,28 +135,52 @@ impl SqlAccounts {
             .await
             .or_internal(rid)?;
         if !verified.matches {
-            if user.status == "disabled" {
-                return Err(AppError::InvalidCredentials);
-            }
-            let failures = store::record_failure(&self.pool, user.id, now)
-                .await
-                .or_internal(rid)?;
-            // The stored password policy decides; `self.lockout` is the configured default.
-            let lockout = self
-                .password_policy
-                .lockout(self.lockout)
-                .await
-                .or_internal(rid)?;
-            if let Some(until) = lockout.lock_until(failures, now) {
-                store::lock(&self.pool, user.id, until, now)
-                    .await
-                    .or_internal(rid)?;
-                tracing::info!(request_id = %meta.request_id, user_id = user.id, "account locked after failed sign-ins");
-                return Err(AppError::AccountLocked { until });
+            if user.status != "disabled" {
+                self.count_failure(rid, user, now).await?;
             }
             return Err(AppError::InvalidCredentials);
         }
         Ok(verified.needs_rehash)
+    }
+
+    /// Counts a failed password. The failure that reaches the threshold locks the account
+    /// and queues the owner's mail in the same transaction; later failures during that
+    /// lock find it locked already and send nothing more.
+    async fn count_failure(&self, rid: &str, user: &UserRecord, now: i64) -> Result<(), AppError> {
+        // The stored password policy decides; `self.lockout` is the configured default.
+        let lockout = self
+            .password_policy
+            .lockout(self.lockout)
+            .await
+            .or_internal(rid)?;
+        let mut tx = self.pool.begin().await.or_internal(rid)?;
+        let failures = store::record_failure(&mut tx, user.id, now)
+            .await
+            .or_internal(rid)?;
+        let Some(until) = lockout.lock_until(failures, now) else {
+            return tx.commit().await.or_internal(rid);
+        };
+        if !store::lock(&mut tx, user.id, until, now)
+            .await
+            .or_internal(rid)?
+        {
+            return tx.commit().await.or_internal(rid);
+        }
+        let lock = (until, lockout.duration_secs);
+        let told = lock_notice::queue(&mut tx, &self.delivery, user, lock, &self.public_origin)
+            .await
+            .or_internal(rid)?;
+        tx.commit().await.or_internal(rid)?;
+        if told {
+            self.delivery.wake();
+        }
+        tracing::info!(
+            request_id = rid,
+            user_id = user.id,
+            told,
+            "account locked after failed sign-ins"
+        );
+        Ok(())
     }
 
     async fn sign_in_inner(
@@ -186,11 +217,9 @@ impl SqlAccounts {
                 .ok_or(AppError::InvalidCredentials)?;
         }
         if user.status == "locked" {
+            // The same hashing work and the same answer as a wrong password.
             self.hasher.verify_dummy(&password).await;
-            return Err(match user.locked_until {
-                Some(until) => AppError::AccountLocked { until },
-                None => AppError::InvalidCredentials,
-            });
+            return Err(AppError::InvalidCredentials);
         }
         let needs_rehash = self.check_password(meta, &user, &password).await?;
         if user.status != "enabled" {
@@ -230,7 +259,6 @@ impl AccountService for SqlAccounts {
         let result = self.sign_in_inner(meta, username, password).await;
         outcome(match &result {
             Ok(_) => "success",
-            Err(AppError::AccountLocked { .. }) => "locked",
             Err(AppError::Throttled { .. }) => "throttled",
             Err(AppError::Internal { .. }) => "error",
             Err(_) => "failure",
@@ -319,6 +347,9 @@ impl AccountService for SqlAccounts {
         sqlx::query("DELETE FROM sessions WHERE user_id = ?")
             .bind(caller.user.id)
             .execute(&mut *tx)
+            .await
+            .or_internal(rid)?;
+        crate::reset::revoke::end_open_wizards(&mut tx, caller.user.id, now)
             .await
             .or_internal(rid)?;
         tx.commit().await.or_internal(rid)?;

@@ -215,21 +215,23 @@ pub async fn add_member(conn: &mut SqliteConnection, group_id: i64, user_id: i64
 }
 
 /// Counts a failed sign-in and returns the new count.
-pub async fn record_failure(pool: &SqlitePool, user_id: i64, now: i64) -> Result<u32> {
+pub async fn record_failure(conn: &mut SqliteConnection, user_id: i64, now: i64) -> Result<u32> {
     let count: i64 = sqlx::query_scalar(
         "UPDATE users SET failed_sign_ins = failed_sign_ins + 1, updated_at = ? WHERE id = ? RETURNING failed_sign_ins",
     )
     .bind(now)
     .bind(user_id)
-    .fetch_one(pool)
+    .fetch_one(conn)
     .await?;
     Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
 
 pub const LOCK_REASON_SIGN_IN: &str = "too_many_failed_sign_ins";
 
-pub async fn lock(pool: &SqlitePool, user_id: i64, until: i64, now: i64) -> Result<()> {
-    sqlx::query(
+/// Locks an enabled account until `until`. False when it was not enabled (already
+/// locked, or disabled), so a lock begins, and is announced, once.
+pub async fn lock(conn: &mut SqliteConnection, user_id: i64, until: i64, now: i64) -> Result<bool> {
+    let done = sqlx::query(
         "UPDATE users SET status = 'locked', lock_reason = ?, locked_until = ?, updated_at = ?
          WHERE id = ? AND status = 'enabled'",
     )
@@ -237,9 +239,9 @@ pub async fn lock(pool: &SqlitePool, user_id: i64, until: i64, now: i64) -> Resu
     .bind(until)
     .bind(now)
     .bind(user_id)
-    .execute(pool)
+    .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// Ends a sign-in lock whose time is up, with a fresh failure count.

@@ -39,7 +39,8 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn mail(language: Language, subject: &str, paragraphs: &[String]) -> Mail {
+/// A mail of plain paragraphs: joined for the text part, escaped for the HTML part.
+pub(crate) fn mail(language: Language, subject: &str, paragraphs: &[String]) -> Mail {
     let text = paragraphs.join("\n\n") + "\n";
     let body: String = paragraphs
         .iter()

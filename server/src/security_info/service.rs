@@ -463,10 +463,14 @@ impl SecurityInfoService for SqlSecurityInfo {
         let removed = store::remove(&mut tx, caller.user.id, kind)
             .await
             .or_internal(rid)?;
-        tx.commit().await.or_internal(rid)?;
         if removed == 0 {
             return Err(AppError::NotFound);
         }
+        // A code already sent through the removed method must not open a gate.
+        crate::reset::revoke::end_open_wizards(&mut tx, caller.user.id, self.clock.now())
+            .await
+            .or_internal(rid)?;
+        tx.commit().await.or_internal(rid)?;
         tracing::info!(
             request_id = rid,
             user_id = caller.user.id,

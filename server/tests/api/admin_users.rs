@@ -254,7 +254,7 @@ async fn unlocking_ends_a_sign_in_lock() {
         app.sign_in("pat", "wrong password").await;
     }
     let locked = app.sign_in("pat", PASSWORD).await;
-    assert_eq!(locked.status, 423, "{}", locked.text);
+    assert_eq!(locked.status, 401, "{}", locked.text);
     let page = app.call("get_user", target("pat"), Some(&hd)).await;
     assert_eq!(page.body["status"], "locked");
     assert!(page.body["locked_until"].is_i64());

@@ -109,8 +109,20 @@ async fn wrong_current_passwords_count_towards_the_lockout() {
         );
     }
     let tenth = app.call("change_password", args, Some(&cookie)).await;
-    assert_eq!(tenth.status, 423, "{}", tenth.text);
-    assert_eq!(app.sign_in("maria", PASSWORD).await.status, 423);
+    assert_eq!(
+        tenth.body,
+        json!("CurrentPasswordIncorrect"),
+        "{}",
+        tenth.text
+    );
+    // Locked: sign-in answers like a wrong password, and the owner is told by mail.
+    let locked = app.sign_in("maria", PASSWORD).await;
+    assert_eq!(locked.body, json!("InvalidCredentials"), "{}", locked.text);
+    let subject: String = sqlx::query_scalar("SELECT subject FROM outbox")
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(subject, "Your account is locked for a while");
 }
 
 #[tokio::test]

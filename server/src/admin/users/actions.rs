@@ -8,6 +8,7 @@ use crate::directory::import::{
 };
 use crate::error::OrInternal;
 use crate::passwords::one_time_password;
+use crate::reset::revoke::end_open_wizards;
 use app::api::context::RequestMeta;
 use app::api::UserProfile;
 use app::domain::{AppError, FieldProblem};
@@ -88,7 +89,8 @@ pub async fn update(
     Ok(changed)
 }
 
-/// Disabling also ends every session; enabling clears any lock and failure count.
+/// Disabling also ends every session and open reset wizard; enabling clears any lock and
+/// failure count.
 pub async fn set_enabled(
     admin: &Admin,
     meta: &RequestMeta,
@@ -97,13 +99,14 @@ pub async fn set_enabled(
 ) -> Result<(), AppError> {
     let rid = meta.request_id.as_str();
     let status = if enabled { "enabled" } else { "disabled" };
+    let now = admin.clock.now();
     let mut tx = admin.pool.begin().await.or_internal(rid)?;
     sqlx::query(
         "UPDATE users SET status = ?, lock_reason = NULL, locked_until = NULL, failed_sign_ins = 0, updated_at = ?
          WHERE id = ?",
     )
     .bind(status)
-    .bind(admin.clock.now())
+    .bind(now)
     .bind(user_id)
     .execute(&mut *tx)
     .await
@@ -114,12 +117,17 @@ pub async fn set_enabled(
             .execute(&mut *tx)
             .await
             .or_internal(rid)?;
+        // Enabling again must not bring back a wizard begun before.
+        end_open_wizards(&mut tx, user_id, now)
+            .await
+            .or_internal(rid)?;
     }
     tx.commit().await.or_internal(rid)
 }
 
 /// A generated password, stored only as its hash, that must be changed at the next
-/// sign-in; every session ends with it. The password is returned to be shown once.
+/// sign-in; every session and open reset wizard ends with it. The password is returned
+/// to be shown once.
 pub async fn temporary_password(
     admin: &Admin,
     meta: &RequestMeta,
@@ -139,6 +147,9 @@ pub async fn temporary_password(
     sqlx::query("DELETE FROM sessions WHERE user_id = ?")
         .bind(user_id)
         .execute(&mut *tx)
+        .await
+        .or_internal(rid)?;
+    end_open_wizards(&mut tx, user_id, now)
         .await
         .or_internal(rid)?;
     tx.commit().await.or_internal(rid)?;
@@ -175,13 +186,15 @@ pub async fn revoke_sessions(
 
 /// Removes every registered method and the confirmation time, so the registration
 /// check (`security_info::registration_status`) finds too few methods and sends the user
-/// to register at their next sign-in; postponements start over.
+/// to register at their next sign-in; postponements start over. Open reset wizards end,
+/// so no code sent before can still open a gate.
 pub async fn require_reregistration(
     admin: &Admin,
     meta: &RequestMeta,
     user_id: i64,
 ) -> Result<(), AppError> {
     let rid = meta.request_id.as_str();
+    let now = admin.clock.now();
     let mut tx = admin.pool.begin().await.or_internal(rid)?;
     for table in [
         "DELETE FROM auth_methods WHERE user_id = ?",
@@ -199,10 +212,13 @@ pub async fn require_reregistration(
         "UPDATE users SET security_info_confirmed_at = NULL, registration_postponements = 0, updated_at = ?
          WHERE id = ?",
     )
-    .bind(admin.clock.now())
+    .bind(now)
     .bind(user_id)
     .execute(&mut *tx)
     .await
     .or_internal(rid)?;
+    end_open_wizards(&mut tx, user_id, now)
+        .await
+        .or_internal(rid)?;
     tx.commit().await.or_internal(rid)
 }
