@@ -287,7 +287,7 @@ async fn set_password(config: Config, username: String, temporary: bool) -> Resu
     store::set_must_change(&mut tx, user.id, temporary, now)
         .await
         .map_err(db)?;
-    crate::reset::revoke::end_open_wizards(&mut tx, user.id, now)
+    crate::revocation::end_open_wizards(&mut tx, user.id, now)
         .await
         .map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;

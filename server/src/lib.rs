@@ -20,6 +20,7 @@ pub mod password_policy;
 pub mod passwords;
 pub mod policy;
 pub mod reset;
+pub mod revocation;
 pub mod secret;
 pub mod security_info;
 pub mod sessions;

@@ -349,7 +349,7 @@ impl AccountService for SqlAccounts {
             .execute(&mut *tx)
             .await
             .or_internal(rid)?;
-        crate::reset::revoke::end_open_wizards(&mut tx, caller.user.id, now)
+        crate::revocation::end_open_wizards(&mut tx, caller.user.id, now)
             .await
             .or_internal(rid)?;
         tx.commit().await.or_internal(rid)?;

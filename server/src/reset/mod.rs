@@ -6,7 +6,6 @@ pub mod account;
 pub mod decoy;
 pub mod limits;
 pub mod messages;
-pub mod revoke;
 pub mod service;
 pub mod starts;
 pub mod store;

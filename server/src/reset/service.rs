@@ -924,10 +924,11 @@ impl SqlReset {
             .execute(&mut *tx)
             .await
             .or_internal(rid)?;
-            store::revoke_others(&mut tx, user.id, now)
-                .await
-                .or_internal(rid)?;
         }
+        // Reset or unlocked, the account's other wizards prove nothing any more.
+        crate::revocation::end_open_wizards(&mut tx, user.id, now)
+            .await
+            .or_internal(rid)?;
         clear_lockout(&mut tx, user.id, now)
             .await
             .or_internal(rid)?;

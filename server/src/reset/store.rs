@@ -251,20 +251,3 @@ pub async fn finish(
     .await?;
     Ok(done.rows_affected() == 1)
 }
-
-/// Ends every other live wizard of the account (after a reset, they prove nothing).
-pub async fn revoke_others(
-    conn: &mut SqliteConnection,
-    user_id: i64,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE reset_wizards SET finished_at = ?, outcome = 'revoked'
-         WHERE user_id = ? AND finished_at IS NULL",
-    )
-    .bind(now)
-    .bind(user_id)
-    .execute(conn)
-    .await?;
-    Ok(())
-}

@@ -467,7 +467,7 @@ impl SecurityInfoService for SqlSecurityInfo {
             return Err(AppError::NotFound);
         }
         // A code already sent through the removed method must not open a gate.
-        crate::reset::revoke::end_open_wizards(&mut tx, caller.user.id, self.clock.now())
+        crate::revocation::end_open_wizards(&mut tx, caller.user.id, self.clock.now())
             .await
             .or_internal(rid)?;
         tx.commit().await.or_internal(rid)?;

@@ -100,6 +100,8 @@ pub async fn save_contact(
     .bind(now)
     .execute(&mut *conn)
     .await?;
+    // What a wizard sent or asked before the change proves nothing after it.
+    crate::revocation::end_open_wizards(conn, user_id, now).await?;
     Ok(())
 }
 
@@ -225,6 +227,8 @@ pub async fn replace_answers(
         .execute(&mut *conn)
         .await?;
     }
+    // What a wizard sent or asked before the change proves nothing after it.
+    crate::revocation::end_open_wizards(conn, user_id, now).await?;
     Ok(())
 }
 
@@ -246,6 +250,8 @@ pub async fn replace_recovery_codes(
             .execute(&mut *conn)
             .await?;
     }
+    // What a wizard sent or asked before the change proves nothing after it.
+    crate::revocation::end_open_wizards(conn, user_id, now).await?;
     Ok(())
 }
 

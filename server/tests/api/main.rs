@@ -13,6 +13,7 @@ mod admin_users;
 mod audit_integrity;
 mod cli_import;
 mod csv_formulas;
+mod enumeration;
 mod http_layer;
 mod metrics_access;
 mod password_policy;

@@ -8,7 +8,7 @@ use crate::directory::import::{
 };
 use crate::error::OrInternal;
 use crate::passwords::one_time_password;
-use crate::reset::revoke::end_open_wizards;
+use crate::revocation::end_open_wizards;
 use app::api::context::RequestMeta;
 use app::api::UserProfile;
 use app::domain::{AppError, FieldProblem};
