@@ -3,8 +3,8 @@
 
 use crate::api::client::call;
 use crate::api::{
-    AuditCheck, AuditFilter, AuditPage, ExportAudit, ListAudit, VerifyAudit, AUDIT_EVENTS,
-    AUDIT_OUTCOMES,
+    AuditCheck, AuditFilter, AuditHeadProblem, AuditPage, ExportAudit, ListAudit, VerifyAudit,
+    AUDIT_EVENTS, AUDIT_OUTCOMES,
 };
 use crate::components::{form_action, local_time, ErrorAlert, Notice, Tr};
 use crate::i18n::{fill, k, Key};
@@ -79,12 +79,22 @@ pub fn AuditPage() -> impl IntoView {
                 .filter(|c| c.first_broken.is_some() == broken)
                 .map(|c| {
                     let id = c.first_broken.unwrap_or_default().to_string();
-                    let key = if broken {
-                        k::ADMIN_AUDIT_BROKEN
-                    } else {
-                        k::ADMIN_AUDIT_INTACT
-                    };
-                    fill(i18n.t(key), &[("count", &c.rows.to_string()), ("id", &id)])
+                    let rows = c.rows.to_string();
+                    // The head's reason says more than "broken after the last event".
+                    match (broken, c.head) {
+                        (true, Some(AuditHeadProblem::NewestMissing(missing))) => fill(
+                            i18n.t(k::ADMIN_AUDIT_NEWEST_MISSING),
+                            &[("count", &rows), ("missing", &missing.to_string())],
+                        ),
+                        (true, Some(_)) => {
+                            fill(i18n.t(k::ADMIN_AUDIT_HEAD_ALTERED), &[("count", &rows)])
+                        }
+                        (true, None) => fill(
+                            i18n.t(k::ADMIN_AUDIT_BROKEN),
+                            &[("count", &rows), ("id", &id)],
+                        ),
+                        (false, _) => fill(i18n.t(k::ADMIN_AUDIT_INTACT), &[("count", &rows)]),
+                    }
                 })
         })
     };
