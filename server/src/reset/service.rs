@@ -61,7 +61,7 @@ pub struct SqlReset {
     pub profiles: Profiles,
     pub cached_policy: std::sync::RwLock<Option<ResetPolicy>>,
     pub starts: super::starts::Starts,
-    /// Each step answers no sooner than this after it began, so the little extra work a
+    /// Every step answers no sooner than this after it began, so the little extra work a
     /// real account costs (a code sent, a code redeemed) cannot be told apart by timing.
     pub answer_floor: std::time::Duration,
 }
@@ -1003,7 +1003,7 @@ impl ResetService for SqlReset {
     }
 
     async fn state(&self, meta: &RequestMeta) -> Result<WizardView, AppError> {
-        self.reread(meta).await
+        self.floored(self.reread(meta)).await
     }
 
     async fn choose(
