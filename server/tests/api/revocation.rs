@@ -3,44 +3,17 @@
 //! sends the code, makes the change, then types the code.
 
 use crate::helpers::*;
-use app::domain::proof_of_work;
+use crate::reset::{code_for, reset_app, verify};
 use app::domain::Role;
 use serde_json::json;
 
 const ADDRESS: &str = "rhea@example.org";
 const NEW_PASSWORD: &str = "a brand new passphrase 42";
 
-async fn reset_app() -> TestApp {
-    spawn_app_with(|raw| {
-        raw.reset.captcha_difficulty = 4;
-        raw.reset.ip_limit = 10_000;
-    })
-    .await
-}
-
-/// `name=value` of the wizard cookie a reply set.
-fn wizard_cookie(reply: &Reply) -> Option<String> {
-    reply
-        .headers
-        .get_all(http::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("sspr_reset="))
-        .and_then(|v| v.split(';').next())
-        .filter(|pair| !pair.ends_with('='))
-        .map(str::to_owned)
-}
-
 async fn begin(app: &TestApp, user: &str) -> String {
-    let reply = app.call("reset_challenge", json!({}), None).await;
+    let (reply, cookie) = crate::reset::begin(app, user).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
-    let challenge = reply.body["challenge"].as_str().unwrap().to_owned();
-    let difficulty = reply.body["difficulty"].as_u64().unwrap() as u8;
-    let nonce = proof_of_work::search(&challenge, difficulty, 0, 1 << 24).unwrap();
-    let args = json!({ "user": user, "challenge": challenge, "nonce": nonce, "language": "en" });
-    let reply = app.call("reset_begin", args, None).await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
-    wizard_cookie(&reply).expect("a wizard cookie")
+    cookie.expect("a wizard cookie")
 }
 
 /// Chooses email and returns the code that was sent.
@@ -48,22 +21,7 @@ async fn send_code(app: &TestApp, cookie: &str) -> String {
     let args = json!({ "method": "email", "language": "en" });
     let reply = app.call("reset_choose", args, Some(cookie)).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
-    let body: String = sqlx::query_scalar(
-        "SELECT body_text FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1",
-    )
-    .bind(ADDRESS)
-    .fetch_one(&app.state.pool)
-    .await
-    .unwrap();
-    body.split(|c: char| !c.is_ascii_digit())
-        .find(|run| run.len() == 8)
-        .unwrap_or_else(|| panic!("no code in {body:?}"))
-        .to_owned()
-}
-
-async fn verify(app: &TestApp, cookie: &str, code: &str) -> Reply {
-    let args = json!({ "answer": { "code": code, "answers": [] } });
-    app.call("reset_verify", args, Some(cookie)).await
+    code_for(app, ADDRESS).await
 }
 
 /// `rhea` with email registered and a wizard whose code was sent: (id, cookie, code).
@@ -297,4 +255,20 @@ async fn the_command_lines_set_password_ends_the_open_wizards_and_their_codes() 
             .await
             .unwrap();
     assert!(consumed.is_some(), "the code is used up");
+}
+
+#[tokio::test]
+async fn replacing_the_registered_address_ends_the_open_wizards_and_their_codes() {
+    let app = reset_app().await;
+    let (id, cookie, code) = open_wizard(&app).await;
+    let session = app.session("rhea").await;
+    let new_address = "rhea.new@example.org";
+    let args = json!({ "address": new_address, "language": "en" });
+    let sent = app.call("send_email_code", args, Some(&session)).await;
+    assert_eq!(sent.status, 200, "{}", sent.text);
+    let confirmation = code_for(&app, new_address).await;
+    let args = json!({ "kind": "email", "code": confirmation });
+    let confirmed = app.call("confirm_code", args, Some(&session)).await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.text);
+    assert_ended(&app, id, &cookie, &code).await;
 }
