@@ -3,7 +3,6 @@
 //! altered, and a completed reset that must never commit without its audit row.
 
 use crate::helpers::*;
-use app::domain::proof_of_work;
 use app::domain::Role;
 use serde_json::{json, Value};
 use server::audit::{AuditEvent, AuditKind, Outcome};
@@ -95,39 +94,10 @@ async fn a_head_record_moved_back_without_the_secret_is_reported_altered() {
 
 /// Starts a wizard for `user` and passes its email gate; returns the wizard cookie.
 async fn proven_wizard(app: &TestApp, user: &str, address: &str) -> String {
-    let reply = app.call("reset_challenge", json!({}), None).await;
+    let (reply, cookie) = crate::reset::begin(app, user).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
-    let challenge = reply.body["challenge"].as_str().unwrap().to_owned();
-    let difficulty = reply.body["difficulty"].as_u64().unwrap() as u8;
-    let nonce = proof_of_work::search(&challenge, difficulty, 0, 1 << 24).unwrap();
-    let args = json!({ "user": user, "challenge": challenge, "nonce": nonce, "language": "en" });
-    let reply = app.call("reset_begin", args, None).await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
-    let cookie = reply
-        .headers
-        .get_all(http::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("sspr_reset="))
-        .and_then(|v| v.split(';').next())
-        .expect("a wizard cookie")
-        .to_owned();
-    let args = json!({ "method": "email", "language": "en" });
-    let reply = app.call("reset_choose", args, Some(&cookie)).await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
-    let body: String = sqlx::query_scalar(
-        "SELECT body_text FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1",
-    )
-    .bind(address)
-    .fetch_one(&app.state.pool)
-    .await
-    .unwrap();
-    let code = body
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|run| run.len() == 8)
-        .unwrap_or_else(|| panic!("no code in {body:?}"));
-    let args = json!({ "answer": { "code": code, "answers": [] } });
-    let reply = app.call("reset_verify", args, Some(&cookie)).await;
+    let cookie = cookie.expect("a wizard cookie");
+    let reply = crate::reset::pass_email_gate(app, &cookie, address).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     cookie
 }
