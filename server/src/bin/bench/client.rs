@@ -36,6 +36,19 @@ impl Reply {
             ))
         }
     }
+
+    /// Fails unless the reply is a `status` carrying the error `error`.
+    pub fn expect_error(&self, call: &str, status: u16, error: &str) -> Result<(), String> {
+        if self.status == status && self.text.contains(&format!("\"{error}\"")) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{call} answered {} where {status} {error} was expected: {}",
+                self.status,
+                self.text.chars().take(300).collect::<String>()
+            ))
+        }
+    }
 }
 
 /// A `reset_begin` body with a solved CAPTCHA, ready to send.

@@ -43,6 +43,15 @@ impl Target {
         }
     }
 
+    /// Pass or miss, for a figure shown outside the report too.
+    pub fn verdict(&self, value: f64) -> Verdict {
+        if self.met_by(value) {
+            Verdict::Pass
+        } else {
+            Verdict::Miss
+        }
+    }
+
     fn met_by(&self, value: f64) -> bool {
         match self.bound {
             Bound::AtLeast => value >= self.limit,
@@ -90,11 +99,7 @@ impl Report {
         value: f64,
         target: Target,
     ) -> Verdict {
-        let verdict = if target.met_by(value) {
-            Verdict::Pass
-        } else {
-            Verdict::Miss
-        };
+        let verdict = target.verdict(value);
         self.rows.push(Row {
             figure: figure.into(),
             measured: measured.into(),
