@@ -257,6 +257,12 @@ impl Delivery {
     /// Tells the worker there is something to send. Call after the enqueueing transaction
     /// commits; before it, the worker could not see the row yet.
     pub fn wake(&self) {
+        // In outbox mode nothing is sent, so nothing is woken: the worker's only work then
+        // (wiping expired bodies) runs on its own interval, not beside the request that
+        // queued a message, where it would show in that request's timing.
+        if self.config.mode == DeliveryMode::Outbox {
+            return;
+        }
         // notify_one keeps a permit when the worker is busy, so no wake-up is lost.
         self.wake.notify_one();
     }

@@ -109,7 +109,8 @@ impl SqlReset {
             return self.reread(meta).await;
         }
         tx.commit().await.or_internal(rid)?;
-        if code_expires_at.is_some() {
+        // Only a real code was queued; a decoy has nothing for the worker.
+        if code_expires_at.is_some() && matches!(subject, Subject::Real(_)) {
             self.delivery.wake();
         }
         let event = self
