@@ -160,10 +160,22 @@ pub async fn run(api: &Api, mut tickets: Vec<Ticket>, warmup: usize) -> Result<W
     Ok(Walks { steps })
 }
 
+/// Waits a random fraction of a millisecond before a call. One call at a time, each sent
+/// as the last answer arrives, would start every request at the same phase of the
+/// server's millisecond timer, so the floor's wake-up lands on the same tick boundary
+/// each time: answers then cluster at two values a tick apart and the medians jump
+/// between them. A thread sleep is precise to microseconds, unlike an async timer.
+fn desynchronise() {
+    use rand::Rng;
+    let micros = rand::rng().random_range(0..1_000);
+    std::thread::sleep(Duration::from_micros(micros));
+}
+
 /// One wizard, every step checked: both sides must answer alike, or they would not be
 /// comparable (and a difference in what they answer is a leak of its own).
 async fn walk(api: &Api, ticket: Ticket) -> Result<[Duration; 6], String> {
     let mut took = [Duration::ZERO; 6];
+    desynchronise();
     let started = Instant::now();
     let begun = api.call(Step::Begin.function(), ticket.body, None).await?;
     took[0] = started.elapsed();
@@ -178,6 +190,7 @@ async fn walk(api: &Api, ticket: Ticket) -> Result<[Duration; 6], String> {
         .cookie
         .ok_or("reset_begin set no wizard cookie (sspr_reset)")?;
     for (slot, step) in took.iter_mut().zip(Step::ALL).skip(1) {
+        desynchronise();
         let started = Instant::now();
         let reply = api
             .call(step.function(), step.body(), Some(&cookie))
