@@ -25,13 +25,11 @@ build:
 
 unit:
 	cargo test --workspace --locked
-	# The browser-only code (router, pages) compiles with csr; its tests run on the host.
-	cargo test -p app --features csr --lib --locked
 
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
-	cargo clippy -p app --features csr --target wasm32-unknown-unknown --locked -- -D warnings
+	cargo clippy -p ui --target wasm32-unknown-unknown --locked -- -D warnings
 
 # Playwright against a freshly started release server on a free port with a new database.
 e2e:

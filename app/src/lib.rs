@@ -1,16 +1,6 @@
-//! sspr's web app. `domain` and `api` compile on both sides; the UI (`pages`,
-//! `components`, `state`) only into the wasm client.
+//! sspr's contract: the domain types and rules, and the typed server functions with the
+//! service traits the server implements. The server and the browser UI (`ui/`) both
+//! compile it; nothing here is browser-only.
 
 pub mod api;
 pub mod domain;
-pub mod i18n;
-
-#[cfg(feature = "csr")]
-mod components;
-#[cfg(feature = "csr")]
-mod pages;
-#[cfg(feature = "csr")]
-mod state;
-
-#[cfg(feature = "csr")]
-pub use pages::{AdminApp, App};

@@ -3,8 +3,6 @@
 
 pub mod account;
 pub mod admin;
-#[cfg(feature = "csr")]
-pub mod client;
 pub mod codec;
 #[cfg(feature = "ssr")]
 pub mod context;

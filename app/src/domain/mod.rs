@@ -1,6 +1,7 @@
 //! Types and rules shared by the wasm client and the server. Each one is pure Rust so the
 //! same code gives live feedback in the browser and decides on the server.
 
+pub mod audit;
 pub mod contact;
 pub mod error;
 pub mod password_policy;

@@ -2,7 +2,6 @@
 
 use crate::api::codec::StrictJson;
 use crate::domain::AppError;
-use crate::i18n::{k, Key};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -82,66 +81,6 @@ pub enum AuditHeadProblem {
     /// The head record is gone.
     Missing,
 }
-
-/// The stored event names with their labels; the server test checks this list against
-/// the server's `AuditKind`, which decides what a valid name is.
-pub const AUDIT_EVENTS: [(&str, Key); 33] = [
-    ("reset_started", k::ADMIN_AUDIT_EVENT_RESET_STARTED),
-    ("captcha_failed", k::ADMIN_AUDIT_EVENT_CAPTCHA_FAILED),
-    ("method_chosen", k::ADMIN_AUDIT_EVENT_METHOD_CHOSEN),
-    ("code_sent", k::ADMIN_AUDIT_EVENT_CODE_SENT),
-    ("gate_passed", k::ADMIN_AUDIT_EVENT_GATE_PASSED),
-    ("gate_failed", k::ADMIN_AUDIT_EVENT_GATE_FAILED),
-    ("throttled", k::ADMIN_AUDIT_EVENT_THROTTLED),
-    ("blocked", k::ADMIN_AUDIT_EVENT_BLOCKED),
-    ("password_reset", k::ADMIN_AUDIT_EVENT_PASSWORD_RESET),
-    ("account_unlocked", k::ADMIN_AUDIT_EVENT_ACCOUNT_UNLOCKED),
-    (
-        "notification_queued",
-        k::ADMIN_AUDIT_EVENT_NOTIFICATION_QUEUED,
-    ),
-    ("wizard_expired", k::ADMIN_AUDIT_EVENT_WIZARD_EXPIRED),
-    ("password_changed", k::ADMIN_AUDIT_EVENT_PASSWORD_CHANGED),
-    ("policy_changed", k::ADMIN_AUDIT_EVENT_POLICY_CHANGED),
-    ("user_created", k::ADMIN_AUDIT_EVENT_USER_CREATED),
-    ("user_updated", k::ADMIN_AUDIT_EVENT_USER_UPDATED),
-    ("user_disabled", k::ADMIN_AUDIT_EVENT_USER_DISABLED),
-    ("user_enabled", k::ADMIN_AUDIT_EVENT_USER_ENABLED),
-    (
-        "password_set_by_admin",
-        k::ADMIN_AUDIT_EVENT_PASSWORD_SET_BY_ADMIN,
-    ),
-    ("sessions_revoked", k::ADMIN_AUDIT_EVENT_SESSIONS_REVOKED),
-    (
-        "re_registration_required",
-        k::ADMIN_AUDIT_EVENT_RE_REGISTRATION_REQUIRED,
-    ),
-    ("users_imported", k::ADMIN_AUDIT_EVENT_USERS_IMPORTED),
-    ("users_exported", k::ADMIN_AUDIT_EVENT_USERS_EXPORTED),
-    ("group_created", k::ADMIN_AUDIT_EVENT_GROUP_CREATED),
-    ("group_renamed", k::ADMIN_AUDIT_EVENT_GROUP_RENAMED),
-    ("group_deleted", k::ADMIN_AUDIT_EVENT_GROUP_DELETED),
-    (
-        "group_members_changed",
-        k::ADMIN_AUDIT_EVENT_GROUP_MEMBERS_CHANGED,
-    ),
-    (
-        "delivery_settings_changed",
-        k::ADMIN_AUDIT_EVENT_DELIVERY_SETTINGS_CHANGED,
-    ),
-    ("test_message_sent", k::ADMIN_AUDIT_EVENT_TEST_MESSAGE_SENT),
-    ("outbox_retried", k::ADMIN_AUDIT_EVENT_OUTBOX_RETRIED),
-    ("audit_exported", k::ADMIN_AUDIT_EVENT_AUDIT_EXPORTED),
-    ("audit_verified", k::ADMIN_AUDIT_EVENT_AUDIT_VERIFIED),
-    ("admin_denied", k::ADMIN_AUDIT_EVENT_ADMIN_DENIED),
-];
-
-/// The stored outcome names with their labels.
-pub const AUDIT_OUTCOMES: [(&str, Key); 3] = [
-    ("success", k::ADMIN_AUDIT_OUTCOME_SUCCESS),
-    ("failure", k::ADMIN_AUDIT_OUTCOME_FAILURE),
-    ("denied", k::ADMIN_AUDIT_OUTCOME_DENIED),
-];
 
 /// One page of the filtered log, newest first; `before` is the previous page's
 /// `next_before` (none for the newest page).

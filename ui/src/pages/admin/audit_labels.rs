@@ -1,0 +1,51 @@
+//! The dashboard's names for audit events and outcomes. The match is exhaustive, so a
+//! kind the server learns to record cannot reach the log without a label.
+
+use crate::i18n::{k, Key};
+use app::domain::audit::{AuditKind, Outcome};
+
+pub fn event_label(kind: AuditKind) -> Key {
+    match kind {
+        AuditKind::ResetStarted => k::ADMIN_AUDIT_EVENT_RESET_STARTED,
+        AuditKind::CaptchaFailed => k::ADMIN_AUDIT_EVENT_CAPTCHA_FAILED,
+        AuditKind::MethodChosen => k::ADMIN_AUDIT_EVENT_METHOD_CHOSEN,
+        AuditKind::CodeSent => k::ADMIN_AUDIT_EVENT_CODE_SENT,
+        AuditKind::GatePassed => k::ADMIN_AUDIT_EVENT_GATE_PASSED,
+        AuditKind::GateFailed => k::ADMIN_AUDIT_EVENT_GATE_FAILED,
+        AuditKind::Throttled => k::ADMIN_AUDIT_EVENT_THROTTLED,
+        AuditKind::Blocked => k::ADMIN_AUDIT_EVENT_BLOCKED,
+        AuditKind::PasswordReset => k::ADMIN_AUDIT_EVENT_PASSWORD_RESET,
+        AuditKind::AccountUnlocked => k::ADMIN_AUDIT_EVENT_ACCOUNT_UNLOCKED,
+        AuditKind::NotificationQueued => k::ADMIN_AUDIT_EVENT_NOTIFICATION_QUEUED,
+        AuditKind::WizardExpired => k::ADMIN_AUDIT_EVENT_WIZARD_EXPIRED,
+        AuditKind::PasswordChanged => k::ADMIN_AUDIT_EVENT_PASSWORD_CHANGED,
+        AuditKind::PolicyChanged => k::ADMIN_AUDIT_EVENT_POLICY_CHANGED,
+        AuditKind::UserCreated => k::ADMIN_AUDIT_EVENT_USER_CREATED,
+        AuditKind::UserUpdated => k::ADMIN_AUDIT_EVENT_USER_UPDATED,
+        AuditKind::UserDisabled => k::ADMIN_AUDIT_EVENT_USER_DISABLED,
+        AuditKind::UserEnabled => k::ADMIN_AUDIT_EVENT_USER_ENABLED,
+        AuditKind::PasswordSetByAdmin => k::ADMIN_AUDIT_EVENT_PASSWORD_SET_BY_ADMIN,
+        AuditKind::SessionsRevoked => k::ADMIN_AUDIT_EVENT_SESSIONS_REVOKED,
+        AuditKind::ReRegistrationRequired => k::ADMIN_AUDIT_EVENT_RE_REGISTRATION_REQUIRED,
+        AuditKind::UsersImported => k::ADMIN_AUDIT_EVENT_USERS_IMPORTED,
+        AuditKind::UsersExported => k::ADMIN_AUDIT_EVENT_USERS_EXPORTED,
+        AuditKind::GroupCreated => k::ADMIN_AUDIT_EVENT_GROUP_CREATED,
+        AuditKind::GroupRenamed => k::ADMIN_AUDIT_EVENT_GROUP_RENAMED,
+        AuditKind::GroupDeleted => k::ADMIN_AUDIT_EVENT_GROUP_DELETED,
+        AuditKind::GroupMembersChanged => k::ADMIN_AUDIT_EVENT_GROUP_MEMBERS_CHANGED,
+        AuditKind::DeliverySettingsChanged => k::ADMIN_AUDIT_EVENT_DELIVERY_SETTINGS_CHANGED,
+        AuditKind::TestMessageSent => k::ADMIN_AUDIT_EVENT_TEST_MESSAGE_SENT,
+        AuditKind::OutboxRetried => k::ADMIN_AUDIT_EVENT_OUTBOX_RETRIED,
+        AuditKind::AuditExported => k::ADMIN_AUDIT_EVENT_AUDIT_EXPORTED,
+        AuditKind::AuditVerified => k::ADMIN_AUDIT_EVENT_AUDIT_VERIFIED,
+        AuditKind::AdminDenied => k::ADMIN_AUDIT_EVENT_ADMIN_DENIED,
+    }
+}
+
+pub fn outcome_label(outcome: Outcome) -> Key {
+    match outcome {
+        Outcome::Success => k::ADMIN_AUDIT_OUTCOME_SUCCESS,
+        Outcome::Failure => k::ADMIN_AUDIT_OUTCOME_FAILURE,
+        Outcome::Denied => k::ADMIN_AUDIT_OUTCOME_DENIED,
+    }
+}
