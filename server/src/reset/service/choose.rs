@@ -12,7 +12,7 @@ use crate::reset::decoy;
 use crate::reset::messages;
 use crate::reset::store::{self, Wizard};
 use crate::security_info::messages::Language;
-use crate::verification::{codes, CodeProblem, SendCap};
+use crate::verification::{answers, codes, CodeProblem, SendCap};
 use app::api::context::RequestMeta;
 use app::api::WizardView;
 use app::domain::reset_policy::ResetPolicy;
@@ -176,23 +176,14 @@ impl SqlReset {
         choice: &Choice<'_>,
     ) -> Result<String, AppError> {
         let (wizard, rid) = (choice.wizard, choice.meta.request_id.as_str());
-        let (key, answered): (_, Vec<i64>) = match (choice.subject, wizard.user_id) {
+        let (key, answered) = match (choice.subject, wizard.user_id) {
             (Subject::Real(_), Some(user_id)) => (
                 key_bytes(&wizard.id_hash),
-                sqlx::query_scalar(
-                    "SELECT question_id FROM security_answers WHERE user_id = ? ORDER BY question_id",
-                )
-                .bind(user_id)
-                .fetch_all(&mut *conn)
-                .await
-                .or_internal(rid)?,
+                answers::answered(conn, user_id).await.or_internal(rid)?,
             ),
             _ => (
                 key_bytes(&wizard.name_key),
-                sqlx::query_scalar("SELECT id FROM security_questions WHERE active ORDER BY id")
-                    .fetch_all(&mut *conn)
-                    .await
-                    .or_internal(rid)?,
+                answers::active_questions(conn).await.or_internal(rid)?,
             ),
         };
         // Picked by the wizard's id: going back and choosing again asks the same.

@@ -8,7 +8,7 @@ use crate::audit::{AuditKind, Outcome};
 use crate::error::OrInternal;
 use crate::reset::account::NO_ACCOUNT;
 use crate::reset::store::{self, Wizard};
-use crate::verification::{codes, recovery, totp, CodeProblem};
+use crate::verification::{answers, codes, recovery, totp, CodeProblem};
 use app::api::context::RequestMeta;
 use app::api::{GateAnswer, WizardView};
 use app::domain::reset_policy::ResetPolicy;
@@ -187,36 +187,10 @@ impl SqlReset {
         let Subject::Real(real) = subject else {
             return Ok(false);
         };
-        let row: Option<(String, Option<i64>)> = sqlx::query_as(
-            "SELECT value, last_used_step FROM auth_methods WHERE user_id = ? AND kind = 'authenticator'",
-        )
-        .bind(real.user.id)
-        .fetch_optional(&self.pool)
-        .await
-        .or_internal(rid)?;
-        let Some((secret, last)) = row else {
-            return Ok(false);
-        };
-        let Some(secret) = totp::TotpSecret::from_base32(&secret) else {
-            return Ok(false);
-        };
-        let last = last.and_then(|s| u64::try_from(s).ok());
-        let Ok(step) = totp::verify(&secret, code, now, last) else {
-            return Ok(false);
-        };
-        let step = i64::try_from(step).unwrap_or(i64::MAX);
-        // Claims the step only if no parallel request claimed it or a later one.
-        let claimed = sqlx::query(
-            "UPDATE auth_methods SET last_used_step = ?
-             WHERE user_id = ? AND kind = 'authenticator' AND (last_used_step IS NULL OR last_used_step < ?)",
-        )
-        .bind(step)
-        .bind(real.user.id)
-        .bind(step)
-        .execute(&self.pool)
-        .await
-        .or_internal(rid)?;
-        Ok(claimed.rows_affected() == 1)
+        let mut conn = self.pool.acquire().await.or_internal(rid)?;
+        totp::redeem(&mut conn, real.user.id, code, now)
+            .await
+            .or_internal(rid)
     }
 
     /// One of the account's unused recovery codes, used up by proving.
@@ -237,16 +211,10 @@ impl SqlReset {
         let Subject::Real(real) = subject else {
             return Ok(false);
         };
-        let used = sqlx::query(
-            "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
-        )
-        .bind(now)
-        .bind(real.user.id)
-        .bind(recovery::hash(code))
-        .execute(&self.pool)
-        .await
-        .or_internal(rid)?;
-        Ok(used.rows_affected() == 1)
+        let mut conn = self.pool.acquire().await.or_internal(rid)?;
+        recovery::redeem(&mut conn, real.user.id, code, now)
+            .await
+            .or_internal(rid)
     }
 
     /// The answers to the questions the wizard asked, every one checked with argon2,
@@ -270,16 +238,11 @@ impl SqlReset {
                 .answers
                 .iter()
                 .find(|a| a.question_id == *id)
-                .map(|a| crate::verification::answers::normalise(&a.answer))
+                .map(|a| answers::normalise(&a.answer))
                 .unwrap_or_default();
-            let stored: Option<String> = sqlx::query_scalar(
-                "SELECT answer_hash FROM security_answers WHERE user_id = ? AND question_id = ?",
-            )
-            .bind(user_id)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .or_internal(rid)?;
+            let stored = answers::stored_hash(&self.pool, user_id, *id)
+                .await
+                .or_internal(rid)?;
             match stored {
                 Some(stored) => {
                     let verified = self.hasher.verify(&given, &stored).await.or_internal(rid)?;

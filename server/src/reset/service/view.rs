@@ -8,6 +8,7 @@ use crate::error::OrInternal;
 use crate::reset::account;
 use crate::reset::decoy::{self, Profile};
 use crate::reset::store::Wizard;
+use crate::verification::answers;
 use app::api::{MethodHint, Question, WizardStep, WizardView};
 use app::domain::reset_policy::ResetPolicy;
 use app::domain::{AppError, MethodKind};
@@ -115,22 +116,6 @@ impl SqlReset {
     }
 
     async fn questions(&self, ids: &[i64], rid: &str) -> Result<Vec<Question>, AppError> {
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            let row: Option<(String, String)> =
-                sqlx::query_as("SELECT text_en, text_el FROM security_questions WHERE id = ?")
-                    .bind(id)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .or_internal(rid)?;
-            if let Some((text_en, text_el)) = row {
-                out.push(Question {
-                    id: *id,
-                    text_en,
-                    text_el,
-                });
-            }
-        }
-        Ok(out)
+        answers::questions(&self.pool, ids).await.or_internal(rid)
     }
 }
