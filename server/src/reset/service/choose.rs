@@ -10,7 +10,7 @@ use crate::delivery::{Channel, Message};
 use crate::error::OrInternal;
 use crate::reset::decoy;
 use crate::reset::messages;
-use crate::reset::store::{self, Wizard};
+use crate::reset::store::{self, QuestionIds, Wizard};
 use crate::security_info::messages::Language;
 use crate::verification::{answers, codes, CodeProblem, SendCap};
 use app::api::context::RequestMeta;
@@ -44,7 +44,7 @@ impl SqlReset {
         }
         let profile = self.profile(rid).await?;
         let offered = self.offered(&wizard, &subject, &policy, &profile);
-        if !offered.contains(&method) || wizard.passed().contains(&method) {
+        if !offered.contains(&method) || wizard.gates_passed.contains(method) {
             return Err(AppError::MethodUnavailable);
         }
         let choice = Choice {
@@ -90,9 +90,9 @@ impl SqlReset {
     async fn store_choice(
         &self,
         choice: &Choice<'_>,
-    ) -> Result<Option<(String, Option<i64>)>, AppError> {
+    ) -> Result<Option<(QuestionIds, Option<i64>)>, AppError> {
         let (meta, rid) = (choice.meta, choice.meta.request_id.as_str());
-        let mut question_ids = String::new();
+        let mut question_ids = QuestionIds::default();
         let mut code_expires_at = None;
         let mut tx = self
             .pool
@@ -168,13 +168,13 @@ impl SqlReset {
         Ok(None)
     }
 
-    /// The questions to ask, joined for the row. A real account is asked among its own
+    /// The questions to ask. A real account is asked among its own
     /// answers, a decoy among the bank's.
     async fn pick_questions(
         &self,
         conn: &mut SqliteConnection,
         choice: &Choice<'_>,
-    ) -> Result<String, AppError> {
+    ) -> Result<QuestionIds, AppError> {
         let (wizard, rid) = (choice.wizard, choice.meta.request_id.as_str());
         let (key, answered) = match (choice.subject, wizard.user_id) {
             (Subject::Real(_), Some(user_id)) => (
@@ -188,11 +188,7 @@ impl SqlReset {
         };
         // Picked by the wizard's id: going back and choosing again asks the same.
         let picked = decoy::questions(&key, &answered, choice.policy.questions_to_reset);
-        Ok(picked
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(","))
+        Ok(QuestionIds::from(picked))
     }
 
     /// Sends a reset code for a gate, in the caller's transaction.

@@ -11,7 +11,7 @@ use crate::reset::messages;
 use crate::reset::store::{self, Wizard};
 use crate::security_info::messages::Language;
 use app::api::context::{RequestMeta, SetCookie};
-use app::api::{WizardStep, WizardView};
+use app::api::{AccountStatus, WizardStep, WizardView};
 use app::domain::password_policy::PasswordVerdict;
 use app::domain::reset_policy::ResetPolicy;
 use app::domain::{AppError, FieldProblem, MethodKind, Role};
@@ -61,7 +61,7 @@ impl SqlReset {
         meta: &RequestMeta,
     ) -> Result<(WizardView, SetCookie), AppError> {
         let (wizard, real, policy) = self.proven(meta).await?;
-        if !policy.unlock_allowed || real.user.status != "locked" {
+        if !policy.unlock_allowed || real.user.status != AccountStatus::Locked {
             return Err(AppError::MethodUnavailable);
         }
         self.conclude(meta, &wizard, &real, policy, None).await

@@ -7,7 +7,7 @@ use super::SqlReset;
 use crate::audit::{AuditKind, Outcome};
 use crate::error::OrInternal;
 use crate::reset::account::NO_ACCOUNT;
-use crate::reset::store::{self, Wizard};
+use crate::reset::store::{self, QuestionIds, Wizard};
 use crate::verification::{answers, codes, recovery, totp, CodeProblem};
 use app::api::context::RequestMeta;
 use app::api::{GateAnswer, WizardView};
@@ -226,14 +226,14 @@ impl SqlReset {
         answer: &GateAnswer,
         rid: &str,
     ) -> Result<bool, AppError> {
-        let asked = wizard.questions();
-        check_answers(&asked, answer)?;
+        let asked = wizard.question_ids.as_slice();
+        check_answers(asked, answer)?;
         let user_id = match subject {
             Subject::Real(real) => real.user.id,
             Subject::Decoy => NO_ACCOUNT,
         };
         let mut all = true;
-        for id in &asked {
+        for id in asked {
             let given = answer
                 .answers
                 .iter()
@@ -286,16 +286,10 @@ fn check_answers(asked: &[i64], answer: &GateAnswer) -> Result<(), AppError> {
 
 /// The wizard as `store::pass_gate` leaves it: `method` passed, nothing chosen.
 fn passed(wizard: Wizard, method: MethodKind) -> Wizard {
-    let mut passed = wizard.passed();
-    passed.push(method);
     Wizard {
-        gates_passed: passed
-            .iter()
-            .map(|m| m.as_str())
-            .collect::<Vec<_>>()
-            .join(","),
+        gates_passed: wizard.gates_passed.and(method),
         method: None,
-        question_ids: String::new(),
+        question_ids: QuestionIds::default(),
         code_expires_at: None,
         attempts: 0,
         ..wizard

@@ -9,7 +9,7 @@ use crate::reset::account;
 use crate::reset::decoy::{self, Profile};
 use crate::reset::store::Wizard;
 use crate::verification::answers;
-use app::api::{MethodHint, Question, WizardStep, WizardView};
+use app::api::{AccountStatus, MethodHint, Question, WizardStep, WizardView};
 use app::domain::reset_policy::ResetPolicy;
 use app::domain::{AppError, MethodKind};
 
@@ -23,7 +23,7 @@ impl SqlReset {
         rid: &str,
     ) -> Result<WizardView, AppError> {
         let profile = self.profile(rid).await?;
-        let passed = wizard.passed();
+        let passed = &wizard.gates_passed;
         // The gate's number only: the count of gates would tell admins from the rest.
         let number = u8::try_from(passed.len() + 1).unwrap_or(u8::MAX);
         let step = if wizard.all_gates_passed() {
@@ -32,14 +32,14 @@ impl SqlReset {
             WizardStep::Prove {
                 number,
                 method: self.hint(wizard, subject, method, &profile),
-                questions: self.questions(&wizard.questions(), rid).await?,
+                questions: self.questions(wizard.question_ids.as_slice(), rid).await?,
                 code_expires_at: wizard.code_expires_at,
             }
         } else {
             let methods = self
                 .offered(wizard, subject, policy, &profile)
                 .into_iter()
-                .filter(|m| !passed.contains(m))
+                .filter(|m| !passed.contains(*m))
                 .map(|kind| self.hint(wizard, subject, kind, &profile))
                 .collect();
             WizardStep::Choose { number, methods }
@@ -70,7 +70,7 @@ impl SqlReset {
             .rules();
         Ok(WizardStep::NewPassword {
             rules,
-            can_unlock: policy.unlock_allowed && real.user.status == "locked",
+            can_unlock: policy.unlock_allowed && real.user.status == AccountStatus::Locked,
         })
     }
 

@@ -6,7 +6,7 @@ use crate::error::OrInternal;
 use crate::reset::account::{self, Facts, NO_ACCOUNT};
 use crate::reset::store::{self, Wizard};
 use app::api::context::{RequestMeta, SetCookie};
-use app::api::WizardView;
+use app::api::{AccountStatus, WizardView};
 use app::domain::reset_policy::ResetPolicy;
 use app::domain::{AppError, MethodKind};
 
@@ -86,7 +86,7 @@ impl SqlReset {
             return Ok(Subject::Decoy);
         }
         let user = user
-            .filter(|u| u.status != "disabled")
+            .filter(|u| u.status != AccountStatus::Disabled)
             .ok_or(AppError::WizardExpired)?;
         Ok(Subject::Real(Box::new(Account { user, facts })))
     }
