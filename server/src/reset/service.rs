@@ -62,7 +62,8 @@ pub struct SqlReset {
     pub throttle: Throttle,
     pub profiles: super::decoy::Profiles,
     pub cached_policy: std::sync::RwLock<Option<ResetPolicy>>,
-    pub starts: super::starts::Starts,
+    /// Inserts new wizards while their names are not blocked, in group commits.
+    pub admissions: super::admission::Admissions,
     /// Every step answers no sooner than this after it began, so the little extra work a
     /// real account costs (a code sent, a code redeemed) cannot be told apart by timing.
     pub answer_floor: std::time::Duration,

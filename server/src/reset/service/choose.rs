@@ -4,7 +4,7 @@
 //! sooner than the floor.
 
 use super::wizard::{code_purpose, key_bytes, Account, Subject};
-use super::{storage, SqlReset, HOUR};
+use super::{SqlReset, HOUR};
 use crate::audit::{AuditKind, Outcome};
 use crate::delivery::{Channel, Message};
 use crate::error::OrInternal;
@@ -109,17 +109,7 @@ impl SqlReset {
                     return Err(refusal);
                 }
                 code_expires_at = Some(match choice.subject {
-                    Subject::Real(real) => self
-                        .send_code(
-                            &mut tx,
-                            choice.wizard,
-                            real,
-                            choice.method,
-                            choice.language,
-                            choice.now,
-                        )
-                        .await
-                        .or_internal(rid)??,
+                    Subject::Real(real) => self.send_code(&mut tx, choice, real).await?,
                     Subject::Decoy => choice.now + self.codes.ttl_secs,
                 });
             }
@@ -191,31 +181,32 @@ impl SqlReset {
         Ok(QuestionIds::from(picked))
     }
 
-    /// Sends a reset code for a gate, in the caller's transaction.
+    /// Sends a reset code for a gate, in the caller's transaction; returns when it
+    /// expires.
     async fn send_code(
         &self,
         conn: &mut SqliteConnection,
-        wizard: &Wizard,
+        choice: &Choice<'_>,
         real: &Account,
-        kind: MethodKind,
-        language: Language,
-        now: i64,
-    ) -> Result<Result<i64, AppError>, sqlx::Error> {
+    ) -> Result<i64, AppError> {
+        let (kind, language, rid) = (choice.method, choice.language, &choice.meta.request_id);
         let (user, facts) = (&real.user, &real.facts);
         let Some(destination) = facts.value(kind) else {
-            return Ok(Err(AppError::MethodUnavailable));
+            return Err(AppError::MethodUnavailable);
         };
         // A code belongs to its wizard alone: a new one replaces only this wizard's, so a
         // second wizard neither cancels another's code nor shows that it could.
-        let purpose = code_purpose(kind, &wizard.id_hash);
+        let purpose = code_purpose(kind, &choice.wizard.id_hash);
         let caps = (self.codes, SendCap::CountedByCaller);
-        let issued = match codes::issue(conn, user.id, &purpose, destination, caps, now).await? {
-            Ok(issued) => issued,
-            Err(CodeProblem::TooMany { retry_after_secs }) => {
-                return Ok(Err(AppError::TooManyCodes { retry_after_secs }))
-            }
-            Err(_) => return Ok(Err(AppError::MethodUnavailable)),
-        };
+        let issued = codes::issue(conn, user.id, &purpose, destination, caps, choice.now)
+            .await
+            .or_internal(rid)?
+            .map_err(|problem| match problem {
+                CodeProblem::TooMany { retry_after_secs } => {
+                    AppError::TooManyCodes { retry_after_secs }
+                }
+                _ => AppError::MethodUnavailable,
+            })?;
         let minutes = self.codes.ttl_secs / 60;
         let (channel, subject, text, html) = match kind {
             MethodKind::Email => {
@@ -242,8 +233,8 @@ impl SqlReset {
         self.delivery
             .enqueue(conn, &message)
             .await
-            .map_err(storage)?;
-        Ok(Ok(issued.expires_at))
+            .or_internal(rid)?;
+        Ok(issued.expires_at)
     }
 
     pub(super) async fn back_step(&self, meta: &RequestMeta) -> Result<WizardView, AppError> {

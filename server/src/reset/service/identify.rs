@@ -46,7 +46,7 @@ impl SqlReset {
     ) -> Result<(WizardView, SetCookie), AppError> {
         let rid = meta.request_id.as_str();
         let typed = typed_name(&user)?;
-        let policy = self.admit_client(meta, &challenge, nonce).await?;
+        let policy = self.check_client(meta, &challenge, nonce).await?;
         let now = self.clock.now();
         let canonical = canonical_text(typed);
         let (account, facts) = account::find(&self.pool, &canonical, typed)
@@ -74,7 +74,7 @@ impl SqlReset {
             expires_at,
         };
         let account_id = account.as_ref().map(|u| u.id);
-        self.insert_wizard(meta, &new, &policy, account_id).await?;
+        self.admit_wizard(meta, &new, &policy, account_id).await?;
         // An account in scope with too few methods hears why, with its first wizard of
         // the day.
         if let (Err(DecoyReason::TooFewMethods), Some(user)) = (&decision, &account) {
@@ -97,7 +97,7 @@ impl SqlReset {
     }
 
     /// The client's start throttle and its CAPTCHA; the policy they were checked under.
-    async fn admit_client(
+    async fn check_client(
         &self,
         meta: &RequestMeta,
         challenge: &str,
@@ -126,8 +126,8 @@ impl SqlReset {
         Ok(policy)
     }
 
-    /// Inserts the wizard row, or answers that the name is blocked for this client.
-    async fn insert_wizard(
+    /// Admits the wizard row, or answers that the name is blocked for this client.
+    async fn admit_wizard(
         &self,
         meta: &RequestMeta,
         new: &NewWizard<'_>,
@@ -137,12 +137,12 @@ impl SqlReset {
         let rid = meta.request_id.as_str();
         let limits = self.limits(policy);
         // One row of a group-committed statement, which inserts only under the limits.
-        let started = self
-            .starts
-            .start(new, &limits, new.now - DAY)
+        let admitted = self
+            .admissions
+            .admit(new, &limits, new.now - DAY)
             .await
             .or_internal(rid)?;
-        if started {
+        if admitted {
             return Ok(());
         }
         let retry = self
