@@ -106,7 +106,7 @@ impl AppState {
             ),
             profiles: crate::reset::decoy::Profiles::new(&config.public_origin),
             cached_policy: Default::default(),
-            starts: crate::reset::starts::Starts::new(pool.clone(), write_gate.clone()),
+            admissions: crate::reset::admission::Admissions::new(pool.clone(), write_gate.clone()),
             answer_floor: config.reset.answer_floor,
         });
         let admin = Arc::new(Admin {

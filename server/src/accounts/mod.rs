@@ -5,6 +5,7 @@ mod canonical;
 pub mod lock_notice;
 mod lockout;
 mod service;
+mod status;
 pub mod store;
 
 pub use canonical::{canonical_text, canonical_username};

@@ -14,7 +14,7 @@ use crate::policy::RegistrationRules;
 use crate::sessions::{ActiveSession, Sessions};
 use crate::throttle::Throttle;
 use app::api::context::{AccountService, RequestMeta, SetCookie};
-use app::api::Me;
+use app::api::{AccountStatus, Me};
 use app::domain::password_policy::MAX_PASSWORD_CHARS;
 use app::domain::{AppError, FieldProblem, Role, Username};
 use sqlx::SqlitePool;
@@ -61,7 +61,7 @@ impl SqlAccounts {
         let user = store::find_by_id(&self.pool, session.user_id)
             .await
             .or_internal(rid)?
-            .filter(|u| u.status != "disabled")
+            .filter(|u| u.status != AccountStatus::Disabled)
             .ok_or(AppError::NotSignedIn)?;
         let roles = store::roles(&self.pool, user.id).await.or_internal(rid)?;
         Ok(Caller {
@@ -135,7 +135,7 @@ impl SqlAccounts {
             .await
             .or_internal(rid)?;
         if !verified.matches {
-            if user.status != "disabled" {
+            if user.status != AccountStatus::Disabled {
                 self.count_failure(rid, user, now).await?;
             }
             return Err(AppError::InvalidCredentials);
@@ -207,7 +207,9 @@ impl SqlAccounts {
             self.hasher.verify_dummy(&password).await;
             return Err(AppError::InvalidCredentials);
         };
-        if user.status == "locked" && user.locked_until.is_some_and(|until| until <= now) {
+        if user.status == AccountStatus::Locked
+            && user.locked_until.is_some_and(|until| until <= now)
+        {
             store::unlock_if_expired(&self.pool, user.id, now)
                 .await
                 .or_internal(rid)?;
@@ -216,13 +218,13 @@ impl SqlAccounts {
                 .or_internal(rid)?
                 .ok_or(AppError::InvalidCredentials)?;
         }
-        if user.status == "locked" {
+        if user.status == AccountStatus::Locked {
             // The same hashing work and the same answer as a wrong password.
             self.hasher.verify_dummy(&password).await;
             return Err(AppError::InvalidCredentials);
         }
         let needs_rehash = self.check_password(meta, &user, &password).await?;
-        if user.status != "enabled" {
+        if user.status != AccountStatus::Enabled {
             return Err(AppError::InvalidCredentials);
         }
         // Raised hashing parameters reach each password at its owner's next sign-in.

@@ -4,6 +4,7 @@
 use super::canonical::{canonical_text, canonical_username};
 use crate::error::Result;
 use crate::passwords::HashingParams;
+use app::api::AccountStatus;
 use app::domain::{Role, Username};
 // Dynamic SQL here only splices constant column lists and filters, never input.
 use sqlx::{AssertSqlSafe, SqliteConnection, SqlitePool};
@@ -15,7 +16,8 @@ pub struct UserRecord {
     pub display_name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "super::status::StoredStatus")]
+    pub status: AccountStatus,
     pub lock_reason: Option<String>,
     pub locked_until: Option<i64>,
     pub failed_sign_ins: i64,

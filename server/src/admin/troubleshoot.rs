@@ -15,7 +15,7 @@ use app::api::admin::troubleshoot::{
     TroubleshootAdmin, Verdict,
 };
 use app::api::context::RequestMeta;
-use app::api::RegistrationPolicy;
+use app::api::{AccountStatus, RegistrationPolicy};
 use app::domain::reset_policy::{ResetPolicy, ResetScope};
 use app::domain::{AdminSection, AppError, FieldProblem, MethodKind};
 
@@ -75,7 +75,7 @@ fn diagnose(seen: Observed<'_>) -> TroubleReport {
     } = &seen;
     let mut checks = vec![check(Finding::Exists { exists: true }, Pass, vec![])];
 
-    let enabled = user.status != "disabled";
+    let enabled = user.status != AccountStatus::Disabled;
     checks.push(check(
         Finding::Enabled { enabled },
         pass_or(enabled, Fail),
@@ -142,7 +142,8 @@ fn diagnose(seen: Observed<'_>) -> TroubleReport {
 
     // A sign-in lock does not stop a reset (ending it is what the wizard is for), so it
     // warns; one whose time is up ends at the next sign-in.
-    let locked = user.status == "locked" && user.locked_until.is_none_or(|t| t > seen.now);
+    let locked =
+        user.status == AccountStatus::Locked && user.locked_until.is_none_or(|t| t > seen.now);
     checks.push(check(
         Finding::Locked {
             locked,

@@ -3,7 +3,7 @@
 //! same whether or not the account exists.
 
 use crate::accounts::store::UserRecord;
-use app::api::MethodHint;
+use app::api::{AccountStatus, MethodHint};
 use app::domain::contact::{mask_email, mask_phone};
 use app::domain::reset_policy::{ResetPolicy, ResetScope};
 use app::domain::MethodKind;
@@ -67,7 +67,8 @@ struct Row {
 }
 
 fn split(row: Row) -> (Option<UserRecord>, Facts) {
-    let user = match (row.id, row.username, row.display_name, row.status) {
+    let status = row.status.as_deref().and_then(AccountStatus::parse);
+    let user = match (row.id, row.username, row.display_name, status) {
         (Some(id), Some(username), Some(display_name), Some(status)) => Some(UserRecord {
             id,
             username,
@@ -205,7 +206,7 @@ pub fn evaluate(
     deliverable: Deliverable,
 ) -> Result<Gates, DecoyReason> {
     let user = user.ok_or(DecoyReason::NotFound)?;
-    if user.status == "disabled" {
+    if user.status == AccountStatus::Disabled {
         return Err(DecoyReason::Disabled);
     }
     if !in_scope(policy, facts) {
@@ -271,14 +272,14 @@ mod tests {
 
     const ALL: Deliverable = Deliverable::EVERYTHING;
 
-    fn user(status: &str) -> UserRecord {
+    fn user(status: AccountStatus) -> UserRecord {
         UserRecord {
             id: 7,
             username: "maria".into(),
             display_name: "Maria".into(),
             email: Some("maria@example.org".into()),
             phone: None,
-            status: status.into(),
+            status,
             lock_reason: None,
             locked_until: None,
             failed_sign_ins: 0,
@@ -312,11 +313,11 @@ mod tests {
         let f = facts(&[MethodKind::Email], 0, &[], false);
         assert_eq!(evaluate(&policy, None, &f, ALL), Err(DecoyReason::NotFound));
         assert_eq!(
-            evaluate(&policy, Some(&user("disabled")), &f, ALL),
+            evaluate(&policy, Some(&user(AccountStatus::Disabled)), &f, ALL),
             Err(DecoyReason::Disabled)
         );
         // A locked account can reset: that is what the wizard is for.
-        assert!(evaluate(&policy, Some(&user("locked")), &f, ALL).is_ok());
+        assert!(evaluate(&policy, Some(&user(AccountStatus::Locked)), &f, ALL).is_ok());
     }
 
     #[test]
@@ -338,18 +339,18 @@ mod tests {
             false,
         );
         let admin = facts(&[MethodKind::Email, MethodKind::Phone], 0, &[], true);
-        assert!(evaluate(&policy, Some(&user("enabled")), &member, ALL).is_ok());
+        assert!(evaluate(&policy, Some(&user(AccountStatus::Enabled)), &member, ALL).is_ok());
         assert_eq!(
-            evaluate(&policy, Some(&user("enabled")), &outsider, ALL),
+            evaluate(&policy, Some(&user(AccountStatus::Enabled)), &outsider, ALL),
             Err(DecoyReason::OutOfScope)
         );
-        assert!(evaluate(&policy, Some(&user("enabled")), &admin, ALL).is_ok());
+        assert!(evaluate(&policy, Some(&user(AccountStatus::Enabled)), &admin, ALL).is_ok());
         let nobody = ResetPolicy {
             scope: ResetScope::Nobody,
             ..ResetPolicy::default()
         };
         assert_eq!(
-            evaluate(&nobody, Some(&user("enabled")), &member, ALL),
+            evaluate(&nobody, Some(&user(AccountStatus::Enabled)), &member, ALL),
             Err(DecoyReason::OutOfScope)
         );
     }
@@ -364,11 +365,11 @@ mod tests {
         // The phone is registered but not allowed; two answers are fewer than three asked.
         let f = facts(&[MethodKind::Email, MethodKind::Phone], 2, &[], false);
         assert_eq!(
-            evaluate(&policy, Some(&user("enabled")), &f, ALL),
+            evaluate(&policy, Some(&user(AccountStatus::Enabled)), &f, ALL),
             Err(DecoyReason::TooFewMethods)
         );
         let f = facts(&[MethodKind::Email], 3, &[], false);
-        let gates = evaluate(&policy, Some(&user("enabled")), &f, ALL).unwrap();
+        let gates = evaluate(&policy, Some(&user(AccountStatus::Enabled)), &f, ALL).unwrap();
         assert_eq!(
             gates.methods,
             vec![MethodKind::Email, MethodKind::Questions]
@@ -381,7 +382,7 @@ mod tests {
         let policy = ResetPolicy::default();
         let f = facts(&[MethodKind::Email], 3, &[], true);
         assert_eq!(
-            evaluate(&policy, Some(&user("enabled")), &f, ALL),
+            evaluate(&policy, Some(&user(AccountStatus::Enabled)), &f, ALL),
             Err(DecoyReason::TooFewMethods),
             "email plus questions is not enough for an admin"
         );
@@ -391,7 +392,7 @@ mod tests {
             &[],
             true,
         );
-        let gates = evaluate(&policy, Some(&user("enabled")), &f, ALL).unwrap();
+        let gates = evaluate(&policy, Some(&user(AccountStatus::Enabled)), &f, ALL).unwrap();
         assert_eq!(gates.required, 2);
         assert!(!gates.methods.contains(&MethodKind::Questions));
     }

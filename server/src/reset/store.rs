@@ -13,9 +13,11 @@ pub struct Wizard {
     pub client_key: String,
     pub decoy_initial: String,
     pub gates_required: i64,
-    pub gates_passed: String,
+    #[sqlx(try_from = "String")]
+    pub gates_passed: PassedGates,
     pub method: Option<String>,
-    pub question_ids: String,
+    #[sqlx(try_from = "String")]
+    pub question_ids: QuestionIds,
     pub code_expires_at: Option<i64>,
     pub attempts: i64,
     pub failures: i64,
@@ -29,27 +31,78 @@ pub fn parse_method(text: &str) -> Option<MethodKind> {
     MethodKind::ALL.into_iter().find(|m| m.as_str() == text)
 }
 
-impl Wizard {
-    pub fn passed(&self) -> Vec<MethodKind> {
-        self.gates_passed
-            .split(',')
-            .filter_map(parse_method)
-            .collect()
+/// The gates a wizard has passed, in the order it passed them. The row keeps them
+/// comma-joined; this is the one place that reads and writes that form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PassedGates(Vec<MethodKind>);
+
+impl PassedGates {
+    pub fn contains(&self, method: MethodKind) -> bool {
+        self.0.contains(&method)
     }
 
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// These gates and then `method`.
+    pub fn and(&self, method: MethodKind) -> Self {
+        let mut passed = self.0.clone();
+        passed.push(method);
+        Self(passed)
+    }
+
+    /// The stored form, which conditional updates also compare against.
+    fn stored(&self) -> String {
+        let names: Vec<&str> = self.0.iter().map(|m| m.as_str()).collect();
+        names.join(",")
+    }
+}
+
+impl From<String> for PassedGates {
+    fn from(stored: String) -> Self {
+        Self(stored.split(',').filter_map(parse_method).collect())
+    }
+}
+
+/// The questions asked at the current gate, in the order asked; stored comma-joined.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuestionIds(Vec<i64>);
+
+impl QuestionIds {
+    pub fn as_slice(&self) -> &[i64] {
+        &self.0
+    }
+
+    fn stored(&self) -> String {
+        let ids: Vec<String> = self.0.iter().map(i64::to_string).collect();
+        ids.join(",")
+    }
+}
+
+impl From<Vec<i64>> for QuestionIds {
+    fn from(ids: Vec<i64>) -> Self {
+        Self(ids)
+    }
+}
+
+impl From<String> for QuestionIds {
+    fn from(stored: String) -> Self {
+        Self(stored.split(',').filter_map(|id| id.parse().ok()).collect())
+    }
+}
+
+impl Wizard {
     pub fn method(&self) -> Option<MethodKind> {
         self.method.as_deref().and_then(parse_method)
     }
 
     pub fn all_gates_passed(&self) -> bool {
-        self.passed().len() as i64 >= self.gates_required
-    }
-
-    pub fn questions(&self) -> Vec<i64> {
-        self.question_ids
-            .split(',')
-            .filter_map(|id| id.parse().ok())
-            .collect()
+        self.gates_passed.len() as i64 >= self.gates_required
     }
 
     /// A wizard that can still move: not finished, not expired.
@@ -80,9 +133,9 @@ impl NewWizard<'_> {
             client_key: self.client_key.to_owned(),
             decoy_initial: self.decoy_initial.to_owned(),
             gates_required: i64::from(self.gates_required),
-            gates_passed: String::new(),
+            gates_passed: PassedGates::default(),
             method: None,
-            question_ids: String::new(),
+            question_ids: QuestionIds::default(),
             code_expires_at: None,
             attempts: 0,
             failures: 0,
@@ -164,7 +217,7 @@ pub async fn choose(
     conn: &mut SqliteConnection,
     wizard: &Wizard,
     method: MethodKind,
-    question_ids: &str,
+    question_ids: &QuestionIds,
     code_expires_at: Option<i64>,
 ) -> Result<bool, sqlx::Error> {
     let sent = i64::from(code_expires_at.is_some());
@@ -174,11 +227,11 @@ pub async fn choose(
          WHERE id_hash = ? AND gates_passed = ? AND finished_at IS NULL",
     )
     .bind(method.as_str())
-    .bind(question_ids)
+    .bind(question_ids.stored())
     .bind(code_expires_at)
     .bind(sent)
     .bind(&wizard.id_hash)
-    .bind(&wizard.gates_passed)
+    .bind(wizard.gates_passed.stored())
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -191,7 +244,7 @@ pub async fn back(pool: &SqlitePool, wizard: &Wizard) -> Result<(), sqlx::Error>
          WHERE id_hash = ? AND gates_passed = ? AND finished_at IS NULL",
     )
     .bind(&wizard.id_hash)
-    .bind(&wizard.gates_passed)
+    .bind(wizard.gates_passed.stored())
     .execute(pool)
     .await?;
     Ok(())
@@ -202,19 +255,14 @@ pub async fn pass_gate(conn: &mut SqliteConnection, wizard: &Wizard) -> Result<b
     let Some(method) = wizard.method() else {
         return Ok(false);
     };
-    let passed = if wizard.gates_passed.is_empty() {
-        method.as_str().to_owned()
-    } else {
-        format!("{},{}", wizard.gates_passed, method.as_str())
-    };
     let done = sqlx::query(
         "UPDATE reset_wizards SET gates_passed = ?, method = NULL, question_ids = '',
                 code_expires_at = NULL, attempts = 0
          WHERE id_hash = ? AND gates_passed = ? AND method = ? AND finished_at IS NULL",
     )
-    .bind(passed)
+    .bind(wizard.gates_passed.and(method).stored())
     .bind(&wizard.id_hash)
-    .bind(&wizard.gates_passed)
+    .bind(wizard.gates_passed.stored())
     .bind(method.as_str())
     .execute(conn)
     .await?;
@@ -250,4 +298,25 @@ pub async fn finish(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passed_gates_and_question_ids_read_back_what_they_stored() {
+        let none = PassedGates::from(String::new());
+        assert!(none.is_empty());
+        assert_eq!(none.stored(), "");
+        let two = none.and(MethodKind::Email).and(MethodKind::Questions);
+        assert_eq!(two.stored(), "email,questions");
+        assert_eq!(PassedGates::from(two.stored()), two);
+        assert!(two.contains(MethodKind::Questions) && !two.contains(MethodKind::Phone));
+
+        let asked = QuestionIds::from(vec![4, 1, 9]);
+        assert_eq!(asked.stored(), "4,1,9");
+        assert_eq!(QuestionIds::from(asked.stored()), asked);
+        assert_eq!(QuestionIds::from(String::new()).as_slice(), &[] as &[i64]);
+    }
 }

@@ -1,9 +1,11 @@
 //! Security answers: normalised so "  Athens" and "ATHENS" are one answer (NFKC, case,
-//! inner whitespace), checked for length and duplicates, then hashed like passwords.
+//! inner whitespace), checked for length and duplicates, then hashed like passwords; and
+//! the SQL that reads the questions asked and the answers stored.
 
-use app::api::QuestionAnswer;
+use app::api::{Question, QuestionAnswer};
 use app::domain::security_info::{MAX_ANSWER_CHARS, MIN_ANSWER_CHARS};
 use app::domain::{AppError, FieldProblem};
+use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashSet;
 use unicode_normalization::UnicodeNormalization;
 
@@ -70,6 +72,58 @@ pub fn check(
         checked.push((item.question_id, answer));
     }
     Ok(checked)
+}
+
+/// The questions the account has answered, in id order.
+pub async fn answered(conn: &mut SqliteConnection, user_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT question_id FROM security_answers WHERE user_id = ? ORDER BY question_id",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// The questions of the bank that can be asked now, in id order.
+pub async fn active_questions(conn: &mut SqliteConnection) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM security_questions WHERE active ORDER BY id")
+        .fetch_all(conn)
+        .await
+}
+
+/// The questions with these ids, in the order given; ids not in the bank are left out.
+pub async fn questions(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<Question>, sqlx::Error> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT text_en, text_el FROM security_questions WHERE id = ?")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+        if let Some((text_en, text_el)) = row {
+            out.push(Question {
+                id: *id,
+                text_en,
+                text_el,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The stored hash of the account's answer to a question, if it gave one.
+pub async fn stored_hash(
+    pool: &SqlitePool,
+    user_id: i64,
+    question_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT answer_hash FROM security_answers WHERE user_id = ? AND question_id = ?",
+    )
+    .bind(user_id)
+    .bind(question_id)
+    .fetch_optional(pool)
+    .await
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Recovery codes: ten single-use codes of about 50 random bits each, shown once. Their
 //! entropy makes a plain SHA-256 enough to store them.
 
+use sqlx::SqliteConnection;
+
 pub const RECOVERY_CODE_COUNT: usize = 10;
 
 /// No 0/o, 1/l/i: codes are read off paper.
@@ -27,6 +29,24 @@ pub fn normalise(code: &str) -> String {
 
 pub fn hash(code: &str) -> String {
     crate::sessions::hash_token(&normalise(code))
+}
+
+/// Uses up the account's unused code matching `typed`. False when none matches.
+pub async fn redeem(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    typed: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let used = sqlx::query(
+        "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(hash(typed))
+    .execute(conn)
+    .await?;
+    Ok(used.rows_affected() == 1)
 }
 
 #[cfg(test)]

@@ -284,6 +284,45 @@ fn xml_escape(s: &str) -> String {
     out
 }
 
+/// Checks an authenticator code against the account's registered secret and claims the
+/// matched step, so a code is accepted once even when two requests bring it at the same
+/// time. False when the account has no authenticator or the code does not prove it.
+pub async fn redeem(
+    conn: &mut sqlx::SqliteConnection,
+    user_id: i64,
+    code: &str,
+    unix_now: i64,
+) -> Result<bool, sqlx::Error> {
+    let row: Option<(String, Option<i64>)> = sqlx::query_as(
+        "SELECT value, last_used_step FROM auth_methods WHERE user_id = ? AND kind = 'authenticator'",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((secret, last)) = row else {
+        return Ok(false);
+    };
+    let Some(secret) = TotpSecret::from_base32(&secret) else {
+        return Ok(false);
+    };
+    let last = last.and_then(|s| u64::try_from(s).ok());
+    let Ok(step) = verify(&secret, code, unix_now, last) else {
+        return Ok(false);
+    };
+    let step = i64::try_from(step).unwrap_or(i64::MAX);
+    // Claims the step only if no parallel request claimed it or a later one.
+    let claimed = sqlx::query(
+        "UPDATE auth_methods SET last_used_step = ?
+         WHERE user_id = ? AND kind = 'authenticator' AND (last_used_step IS NULL OR last_used_step < ?)",
+    )
+    .bind(step)
+    .bind(user_id)
+    .bind(step)
+    .execute(&mut *conn)
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 
 use crate::accounts::store::UserRecord;
 use crate::reset::account::{evaluate, in_scope, Deliverable, Facts};
-use app::api::ScopePreview;
+use app::api::{AccountStatus, ScopePreview};
 use app::domain::reset_policy::ResetPolicy;
 use app::domain::MethodKind;
 use sqlx::SqlitePool;
@@ -65,7 +65,7 @@ fn enabled() -> UserRecord {
         display_name: String::new(),
         email: None,
         phone: None,
-        status: "enabled".into(),
+        status: AccountStatus::Enabled,
         lock_reason: None,
         locked_until: None,
         failed_sign_ins: 0,

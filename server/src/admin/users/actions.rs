@@ -10,7 +10,7 @@ use crate::error::OrInternal;
 use crate::passwords::one_time_password;
 use crate::revocation::end_open_wizards;
 use app::api::context::RequestMeta;
-use app::api::UserProfile;
+use app::api::{AccountStatus, UserProfile};
 use app::domain::{AppError, FieldProblem};
 
 fn field(invalid: Invalid) -> AppError {
@@ -98,14 +98,18 @@ pub async fn set_enabled(
     enabled: bool,
 ) -> Result<(), AppError> {
     let rid = meta.request_id.as_str();
-    let status = if enabled { "enabled" } else { "disabled" };
+    let status = if enabled {
+        AccountStatus::Enabled
+    } else {
+        AccountStatus::Disabled
+    };
     let now = admin.clock.now();
     let mut tx = admin.pool.begin().await.or_internal(rid)?;
     sqlx::query(
         "UPDATE users SET status = ?, lock_reason = NULL, locked_until = NULL, failed_sign_ins = 0, updated_at = ?
          WHERE id = ?",
     )
-    .bind(status)
+    .bind(status.as_str())
     .bind(now)
     .bind(user_id)
     .execute(&mut *tx)

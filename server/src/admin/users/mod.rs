@@ -133,8 +133,10 @@ impl Admin {
             events: detail::events(pool, user.id).await.or_internal(rid)?,
             may_manage: UserAction::Manage.allows(&caller.roles),
             may_help: may_act_on(&caller.roles, &roles),
-            status: AccountStatus::parse(&user.status).unwrap_or(AccountStatus::Disabled),
-            locked_until: user.locked_until.filter(|_| user.status == "locked"),
+            status: user.status,
+            locked_until: user
+                .locked_until
+                .filter(|_| user.status == AccountStatus::Locked),
             must_change_password: user.must_change_password,
             username: user.username,
             display_name: user.display_name,

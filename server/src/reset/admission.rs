@@ -1,7 +1,8 @@
-//! Starting wizards, with group commit. The first step is the busiest write in the
-//! product: every visitor to `/reset` inserts a wizard row. SQLite takes one write at a
+//! Admitting new wizards: a row goes in only while its name is not blocked, and rows go in
+//! with group commit. The first step is the busiest write in the product: every visitor
+//! to `/reset` inserts a wizard row. SQLite takes one write at a
 //! time, and a statement's round trip (to sqlx's connection thread, through the write
-//! lock, into the WAL) costs far more than the row itself. So `start` hands its row to one
+//! lock, into the WAL) costs far more than the row itself. So `admit` hands its row to one
 //! writer task, which inserts whatever has queued meanwhile as one statement and tells
 //! each caller whether its row went in.
 //!
@@ -44,13 +45,13 @@ struct Pending {
     done: oneshot::Sender<Result<bool, String>>,
 }
 
-pub struct Starts {
+pub struct Admissions {
     pool: SqlitePool,
     gate: WriteGate,
     queue: Mutex<Option<mpsc::Sender<Pending>>>,
 }
 
-impl Starts {
+impl Admissions {
     pub fn new(pool: SqlitePool, gate: WriteGate) -> Self {
         Self {
             pool,
@@ -61,7 +62,7 @@ impl Starts {
 
     /// Inserts the wizard unless the wrong answers given under its name since `since`
     /// reach the limits; returns whether it went in, once it is committed.
-    pub async fn start(
+    pub async fn admit(
         &self,
         new: &NewWizard<'_>,
         limits: &Limits,
@@ -121,7 +122,7 @@ async fn run(pool: SqlitePool, gate: WriteGate, mut queue: mpsc::Receiver<Pendin
                 }
             }
             Err(error) => {
-                tracing::error!(%error, "starting reset wizards failed");
+                tracing::error!(%error, "admitting reset wizards failed");
                 for pending in batch.drain(..) {
                     let _ = pending.done.send(Err(error.to_string()));
                 }
@@ -214,14 +215,14 @@ mod tests {
     #[tokio::test]
     async fn starts_alone_never_block_and_failures_block_only_their_client_until_the_ceiling() {
         let (_dir, pool) = pool().await;
-        let starts = Starts::new(pool.clone(), WriteGate::default());
+        let admissions = Admissions::new(pool.clone(), WriteGate::default());
         // Twenty starts at once from one client go in: starting proves nothing.
         let ids: Vec<String> = (0..20).map(|i| format!("a{i}")).collect();
         let calls = ids.iter().map(|id| {
-            let starts = &starts;
+            let admissions = &admissions;
             async move {
-                starts
-                    .start(&new(id, "ann", "attacker", 100), &LIMITS, 0)
+                admissions
+                    .admit(&new(id, "ann", "attacker", 100), &LIMITS, 0)
                     .await
             }
         });
@@ -229,27 +230,27 @@ mod tests {
         assert!(results.into_iter().all(|r| r.unwrap()));
         // Three wrong answers from the attacker block the attacker, not the owner.
         fail(&pool, "a0", 3).await;
-        assert!(!starts
-            .start(&new("b1", "ann", "attacker", 101), &LIMITS, 0)
+        assert!(!admissions
+            .admit(&new("b1", "ann", "attacker", 101), &LIMITS, 0)
             .await
             .unwrap());
-        assert!(starts
-            .start(&new("b2", "ann", "owner", 101), &LIMITS, 0)
+        assert!(admissions
+            .admit(&new("b2", "ann", "owner", 101), &LIMITS, 0)
             .await
             .unwrap());
         // The per-name ceiling stops everyone; other names are not affected.
         fail(&pool, "a1", 2).await;
-        assert!(!starts
-            .start(&new("b3", "ann", "owner", 102), &LIMITS, 0)
+        assert!(!admissions
+            .admit(&new("b3", "ann", "owner", 102), &LIMITS, 0)
             .await
             .unwrap());
-        assert!(starts
-            .start(&new("b4", "bob", "attacker", 102), &LIMITS, 0)
+        assert!(admissions
+            .admit(&new("b4", "bob", "attacker", 102), &LIMITS, 0)
             .await
             .unwrap());
         // Failures older than the window no longer count.
-        assert!(starts
-            .start(&new("b5", "ann", "owner", 200), &LIMITS, 150)
+        assert!(admissions
+            .admit(&new("b5", "ann", "owner", 200), &LIMITS, 150)
             .await
             .unwrap());
     }
@@ -257,13 +258,13 @@ mod tests {
     #[tokio::test]
     async fn a_duplicate_id_fails_its_batch_without_a_partial_insert() {
         let (_dir, pool) = pool().await;
-        let starts = Starts::new(pool.clone(), WriteGate::default());
-        assert!(starts
-            .start(&new("same", "ann", "c", 100), &LIMITS, 0)
+        let admissions = Admissions::new(pool.clone(), WriteGate::default());
+        assert!(admissions
+            .admit(&new("same", "ann", "c", 100), &LIMITS, 0)
             .await
             .unwrap());
-        assert!(starts
-            .start(&new("same", "bob", "c", 100), &LIMITS, 0)
+        assert!(admissions
+            .admit(&new("same", "bob", "c", 100), &LIMITS, 0)
             .await
             .is_err());
     }

@@ -1,0 +1,18 @@
+//! How `users.status` is stored: the contract's `AccountStatus` by name, parsed once as a
+//! row is read, so the rest of the server compares enum values, never strings.
+
+use app::api::AccountStatus;
+
+/// The `users.status` column as read, before it is parsed.
+#[derive(sqlx::Type)]
+#[sqlx(transparent)]
+pub struct StoredStatus(String);
+
+impl TryFrom<StoredStatus> for AccountStatus {
+    type Error = String;
+
+    fn try_from(stored: StoredStatus) -> Result<Self, Self::Error> {
+        AccountStatus::parse(&stored.0)
+            .ok_or_else(|| format!("unknown account status `{}`", stored.0))
+    }
+}
