@@ -4,6 +4,8 @@
 //! the key and the reason.
 
 use crate::accounts::Lockout;
+pub use crate::config_error::ConfigError;
+use crate::config_error::{bad, in_range};
 pub use crate::delivery::settings::{
     DeliveryConfig, DeliveryMode, RawDelivery, RawSms, RawSmtp, SmsConfig, SmtpConfig, SmtpSecurity,
 };
@@ -11,13 +13,13 @@ use crate::passwords::HashingParams;
 use crate::policy::{RegistrationRules, ResetRules};
 use crate::secret::ServerSecret;
 use crate::verification::CodeRules;
+pub use crate::web::client_ip::IpRange;
 pub use crate::web::metrics::{MetricsAccess, RawMetrics};
 use app::api::RegistrationPolicy;
 use app::domain::reset_policy::{ResetPolicy, ResetScope, MAX_CAPTCHA_DIFFICULTY};
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -276,28 +278,6 @@ pub struct ResetConfig {
     pub answer_floor: std::time::Duration,
 }
 
-/// A configuration value that cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    pub key: String,
-    pub reason: String,
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "configuration key `{}`: {}", self.key, self.reason)
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-pub(crate) fn bad(key: &str, reason: impl Into<String>) -> ConfigError {
-    ConfigError {
-        key: key.into(),
-        reason: reason.into(),
-    }
-}
-
 /// Reads defaults, the optional file and the environment. `file` must exist when it was
 /// named explicitly; the default `sspr.toml` may be absent.
 pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
@@ -325,17 +305,6 @@ fn extract(figment: Figment) -> Result<RawConfig, ConfigError> {
         };
         bad(&key, e.kind.to_string())
     })
-}
-
-pub(crate) fn in_range(key: &str, value: i64, min: i64, max: i64) -> Result<i64, ConfigError> {
-    if (min..=max).contains(&value) {
-        Ok(value)
-    } else {
-        Err(bad(
-            key,
-            format!("must be between {min} and {max}, got {value}"),
-        ))
-    }
 }
 
 impl RawConfig {
@@ -534,53 +503,6 @@ impl RawReset {
                 1_000,
             )? as u64),
         })
-    }
-}
-
-/// One trusted proxy: an address, or a CIDR range such as `10.0.0.0/8`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IpRange {
-    network: std::net::IpAddr,
-    prefix: u8,
-}
-
-impl IpRange {
-    pub fn parse(text: &str) -> Option<Self> {
-        let (address, prefix) = match text.trim().split_once('/') {
-            Some((a, p)) => (a, Some(p.parse::<u8>().ok()?)),
-            None => (text.trim(), None),
-        };
-        let network: std::net::IpAddr = address.parse().ok()?;
-        let max = if network.is_ipv4() { 32 } else { 128 };
-        let prefix = prefix.unwrap_or(max);
-        (prefix <= max).then_some(Self { network, prefix })
-    }
-
-    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
-        use std::net::IpAddr::{V4, V6};
-        let (a, b, bits) = match (self.network, ip) {
-            (V4(n), V4(i)) => (
-                u128::from(u32::from(n)) << 96,
-                u128::from(u32::from(i)) << 96,
-                self.prefix,
-            ),
-            (V6(n), V6(i)) => (u128::from(n), u128::from(i), self.prefix),
-            (V6(n), V4(i)) => (u128::from(n), u128::from(i.to_ipv6_mapped()), self.prefix),
-            (V4(n), V6(i)) => match i.to_ipv4_mapped() {
-                Some(i) => (
-                    u128::from(u32::from(n)) << 96,
-                    u128::from(u32::from(i)) << 96,
-                    self.prefix,
-                ),
-                None => return false,
-            },
-        };
-        let mask = if bits == 0 {
-            0
-        } else {
-            u128::MAX << (128 - u32::from(bits))
-        };
-        a & mask == b & mask
     }
 }
 

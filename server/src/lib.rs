@@ -8,6 +8,7 @@ pub mod captcha;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod config_error;
 pub mod csv_cell;
 pub mod db;
 pub mod delivery;

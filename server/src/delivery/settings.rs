@@ -1,7 +1,7 @@
 //! The `[delivery]` configuration: raw as written, and checked. Lives here rather than in
 //! `config.rs` because only delivery uses it; `config.rs` re-exports it.
 
-use crate::config::{bad, in_range, ConfigError};
+use crate::config_error::{bad, in_range, ConfigError};
 use app::domain::FieldProblem;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -500,17 +500,22 @@ impl SavedDelivery {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Config, RawConfig};
     use figment::providers::{Format, Serialized, Toml};
     use figment::Figment;
     use secrecy::ExposeSecret;
 
-    fn from_toml(text: &str) -> Result<Config, ConfigError> {
-        let raw: RawConfig = Figment::from(Serialized::defaults(RawConfig::default()))
-            .merge(Toml::string(text))
-            .extract()
-            .map_err(|e| bad(&e.path.join("."), e.kind.to_string()))?;
+    /// The `[delivery]` section of a configuration file, over the defaults, checked.
+    fn from_toml(text: &str) -> Result<DeliveryConfig, ConfigError> {
+        let raw: RawDelivery =
+            Figment::from(Serialized::default("delivery", RawDelivery::default()))
+                .merge(Toml::string(text))
+                .extract_inner("delivery")
+                .map_err(|e| bad(&e.path.join("."), e.kind.to_string()))?;
         raw.check()
+    }
+
+    fn defaults() -> DeliveryConfig {
+        RawDelivery::default().check().unwrap()
     }
 
     fn key_of(text: &str) -> String {
@@ -519,7 +524,7 @@ mod tests {
 
     #[test]
     fn the_defaults_hold_messages_in_the_outbox_and_have_no_sms() {
-        let delivery = RawConfig::default().check().unwrap().delivery;
+        let delivery = defaults();
         assert_eq!(delivery.mode, DeliveryMode::Outbox);
         assert!(!delivery.sms_configured());
         assert_eq!(delivery.smtp.security, SmtpSecurity::StartTls);
@@ -546,8 +551,7 @@ mod tests {
             headers = { Authorization = "Bearer abc" }
             "#,
         )
-        .unwrap()
-        .delivery;
+        .unwrap();
         assert_eq!(delivery.mode, DeliveryMode::Send);
         assert!(delivery.sms_configured());
         let (user, password) = delivery.smtp.credentials.clone().unwrap();
@@ -566,14 +570,14 @@ mod tests {
     #[test]
     fn the_example_file_documents_the_delivery_defaults() {
         let example = include_str!("../../../sspr.example.toml");
-        let delivery = from_toml(example).unwrap().delivery;
-        let defaults = RawConfig::default().check().unwrap().delivery;
+        let delivery = from_toml(example).unwrap();
+        let defaults = defaults();
         assert_eq!(format!("{delivery:?}"), format!("{defaults:?}"));
     }
 
     #[test]
     fn backoff_doubles_from_the_base_and_stops_at_the_cap() {
-        let delivery = RawConfig::default().check().unwrap().delivery;
+        let delivery = defaults();
         let waits: Vec<i64> = (1..=11).map(|n| delivery.backoff_secs(n)).collect();
         assert_eq!(waits, [2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900]);
         assert_eq!(delivery.backoff_secs(1000), 900);

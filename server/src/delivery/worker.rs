@@ -5,11 +5,11 @@
 use super::email::SmtpTransport;
 use super::outbox::{self, Channel, Message, OutboxRow};
 use super::redact::{mask_recipient, scrub_error};
+use super::settings::{DeliveryConfig, DeliveryMode, SmsConfig, SmtpConfig};
 use super::settings::{SavedDelivery, SAVED_SETTINGS};
 use super::sms::HttpSmsTransport;
 use super::{OutgoingMessage, Transport};
 use crate::clock::SharedClock;
-use crate::config::{DeliveryConfig, DeliveryMode, SmsConfig, SmtpConfig};
 use async_trait::async_trait;
 use secrecy::ExposeSecret;
 use sqlx::{SqliteConnection, SqlitePool};
