@@ -15,7 +15,6 @@ pub mod delivery;
 pub mod demo;
 pub mod directory;
 pub mod error;
-pub mod hex;
 pub mod observability;
 pub mod password_policy;
 pub mod passwords;
