@@ -46,11 +46,11 @@ impl ServerSecret {
 
     /// Parses 64 hex digits.
     pub fn from_hex(text: &str) -> Option<Self> {
-        crate::hex::decode_array(text.trim()).map(Self)
+        hex::FromHex::from_hex(text.trim()).ok().map(Self)
     }
 
     fn to_hex(&self) -> String {
-        crate::hex::encode(&self.0)
+        hex::encode(self.0)
     }
 
     /// Reads the key file, or creates it (readable by the owner only) with a new key.
@@ -99,20 +99,20 @@ impl ServerSecret {
 mod tests {
     use super::*;
 
-    use crate::hex::encode as hex;
+    use hex::encode as hex;
 
     #[test]
     fn hmac_matches_rfc_4231_test_cases() {
         // Test case 1.
         let mac = hmac_sha256(&[0x0b; 20], &[b"Hi There"]);
         assert_eq!(
-            hex(&mac),
+            hex(mac),
             "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
         );
         // Test case 2, with the message in two parts.
         let mac = hmac_sha256(b"Jefe", &[b"what do ya want ", b"for nothing?"]);
         assert_eq!(
-            hex(&mac),
+            hex(mac),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
         // Test case 6: a key longer than the block is hashed first.
@@ -121,7 +121,7 @@ mod tests {
             &[b"Test Using Larger Than Block-Size Key - Hash Key First"],
         );
         assert_eq!(
-            hex(&mac),
+            hex(mac),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         );
     }
@@ -139,6 +139,22 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    /// Moved from the hand-written `hex.rs` when the `hex` crate replaced it: keys, hashes
+    /// and MACs are stored as lower-case hex, and what is not hex is refused.
+    #[test]
+    fn hex_round_trips_in_lower_case_and_refuses_what_is_not_hex() {
+        use hex::FromHex;
+        assert_eq!(hex([0x00, 0x0f, 0xa0, 0xff]), "000fa0ff");
+        assert_eq!(
+            hex::decode("000FA0ff").ok(),
+            Some(vec![0x00, 0x0f, 0xa0, 0xff])
+        );
+        assert!(hex::decode("abc").is_err());
+        assert!(hex::decode("zz").is_err());
+        assert_eq!(<[u8; 2]>::from_hex("0102").ok(), Some([1, 2]));
+        assert!(<[u8; 2]>::from_hex("010203").is_err());
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub fn new_token() -> (String, String) {
 }
 
 pub fn hash_token(token: &str) -> String {
-    crate::hex::encode(&Sha256::digest(token.as_bytes()))
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 impl Sessions {

@@ -10,8 +10,8 @@
 //! the head record (`head.rs`) is what shows them missing.
 
 use super::head::{self, ChainHead, HeadCheck};
-use crate::hex::encode as hex;
 use crate::secret::ServerSecret;
+use hex::encode as hex;
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 use std::fmt;
@@ -61,7 +61,7 @@ impl ChainKey {
 
     /// The head record's MAC over its row count, last id and last hash.
     pub(super) fn head_mac(&self, head: &ChainHead) -> String {
-        hex(&crate::secret::hmac_sha256(
+        hex(crate::secret::hmac_sha256(
             &self.head,
             &[
                 b"sspr audit head v1",
@@ -114,14 +114,14 @@ impl Link<'_> {
         self.encode(&mut inner, KEYED_DOMAIN);
         let mut outer = key.outer.clone();
         outer.update(inner.finalize());
-        hex(&outer.finalize())
+        hex(outer.finalize())
     }
 
     /// The plain SHA-256 of rows from before the key, in lowercase hex.
     pub fn plain_hash(&self) -> String {
         let mut hasher = Sha256::new();
         self.encode(&mut hasher, DOMAIN);
-        hex(&hasher.finalize())
+        hex(hasher.finalize())
     }
 
     fn encode(&self, hasher: &mut Sha256, domain: &[u8]) {
@@ -294,7 +294,7 @@ mod tests {
             for field in [l.ip, l.user_agent, l.outcome, l.detail] {
                 text(&mut hasher, field.as_bytes());
             }
-            hex(&hasher.finalize())
+            hex(hasher.finalize())
         };
         let plain = link("", "ua");
         assert_eq!(plain.plain_hash(), legacy(&plain));
@@ -326,7 +326,7 @@ mod tests {
             bytes.extend((field.len() as u64).to_be_bytes());
             bytes.extend(field.as_bytes());
         }
-        let expected = hex(&secret.mac("audit chain", &[&bytes]));
+        let expected = hex(secret.mac("audit chain", &[&bytes]));
         assert_eq!(row.keyed_hash(&key), expected);
         let other = ChainKey::new(&ServerSecret::from_bytes([4; 32]));
         assert_ne!(row.keyed_hash(&other), expected);
@@ -336,6 +336,6 @@ mod tests {
 
     #[test]
     fn hex_is_lowercase_and_complete() {
-        assert_eq!(hex(&[0x00, 0x0f, 0xa0, 0xff]), "000fa0ff");
+        assert_eq!(hex([0x00, 0x0f, 0xa0, 0xff]), "000fa0ff");
     }
 }

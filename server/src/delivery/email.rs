@@ -1,7 +1,7 @@
 //! Email over SMTP with lettre: TLS by rustls, the security mode from the configuration.
 
+use super::settings::{SmtpConfig, SmtpSecurity};
 use super::{OutgoingMessage, Transport};
-use crate::config::{SmtpConfig, SmtpSecurity};
 use async_trait::async_trait;
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
@@ -151,11 +151,7 @@ mod tests {
 
     #[test]
     fn every_security_mode_builds_a_transport() {
-        let mut config = crate::config::RawConfig::default()
-            .check()
-            .unwrap()
-            .delivery
-            .smtp;
+        let mut config = super::super::settings::RawSmtp::default().check().unwrap();
         for security in [
             SmtpSecurity::StartTls,
             SmtpSecurity::Tls,

@@ -14,8 +14,8 @@ pub mod worker;
 #[cfg(test)]
 mod tests;
 
-pub use crate::config::{DeliveryConfig, DeliveryMode};
 pub use outbox::{enqueue, Channel, Message, OutboxRow, OutboxStatus};
+pub use settings::{DeliveryConfig, DeliveryMode};
 pub use worker::{Delivery, EnqueueError};
 
 use async_trait::async_trait;

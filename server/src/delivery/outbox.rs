@@ -1,7 +1,7 @@
 //! The outbox table: what a message is, putting one in, and reading it back for the
 //! admin page. The worker's claim-and-record statements live in `worker.rs`.
 
-use crate::config::DeliveryMode;
+use super::settings::DeliveryMode;
 use sqlx::SqliteConnection;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,8 +1,8 @@
 //! SMS through an HTTP provider: one JSON request per message, built from the configured
 //! template.
 
+use super::settings::SmsConfig;
 use super::{OutgoingMessage, Transport};
-use crate::config::SmsConfig;
 use async_trait::async_trait;
 
 /// Fills `{{to}}` and `{{text}}` with JSON string literals (quoted and escaped). One pass
@@ -131,13 +131,13 @@ mod tests {
     }
 
     fn transport(url: &str) -> HttpSmsTransport {
-        let raw = crate::config::RawSms {
+        let raw = crate::delivery::settings::RawSms {
             url: url.to_owned(),
             method: "PUT".into(),
             headers: [("Authorization".to_owned(), "Bearer k3y".to_owned())].into(),
             ..Default::default()
         };
-        let config = crate::config::RawDelivery {
+        let config = crate::delivery::settings::RawDelivery {
             sms: raw,
             ..Default::default()
         }

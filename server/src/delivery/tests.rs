@@ -1,8 +1,8 @@
 //! The outbox and worker against a real (temporary) database and a manual clock.
 
+use super::settings::RawDelivery;
 use super::*;
 use crate::clock::{Clock, ManualClock};
-use crate::config::RawDelivery;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -489,7 +489,7 @@ async fn a_failed_message_retried_is_sent_with_its_attempts_counted_afresh() {
 async fn applied_settings_take_over_from_the_next_attempt() {
     let s = setup(Flaky::new(0)).await;
     let before = s.delivery.current().0;
-    let mut raw = crate::config::RawSmtp::from_checked(&before);
+    let mut raw = super::settings::RawSmtp::from_checked(&before);
     raw.host = "127.0.0.1".into();
     raw.port = 1;
     raw.security = "none".into();

@@ -17,7 +17,7 @@ const PURPOSE: &str = "password-history";
 
 /// The hex fingerprint of an already NFKC-normalised password.
 pub fn fingerprint(secret: &ServerSecret, user_id: i64, normalised: &str) -> String {
-    crate::hex::encode(&secret.mac(PURPOSE, &[&user_id.to_be_bytes(), normalised.as_bytes()]))
+    hex::encode(secret.mac(PURPOSE, &[&user_id.to_be_bytes(), normalised.as_bytes()]))
 }
 
 /// Adds a fingerprint and forgets all but the latest `keep` of this user's.

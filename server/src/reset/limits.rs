@@ -73,13 +73,13 @@ pub fn client_key(secret: &ServerSecret, ip: IpAddr) -> String {
             None => v6.octets()[..8].to_vec(),
         },
     };
-    crate::hex::encode(&secret.mac("reset-client", &[&bytes]))
+    hex::encode(secret.mac("reset-client", &[&bytes]))
 }
 
 /// The key a typed name is counted under (canonical text, so case and width do not
 /// make a new name).
 pub fn name_key(secret: &ServerSecret, canonical: &str) -> String {
-    crate::hex::encode(&secret.mac("reset-name", &[b"name:", canonical.as_bytes()]))
+    hex::encode(secret.mac("reset-name", &[b"name:", canonical.as_bytes()]))
 }
 
 #[cfg(test)]

@@ -64,13 +64,13 @@ fn hash_code(salt: &[u8], code: &str) -> [u8; 32] {
     hasher.finalize().into()
 }
 
-use crate::hex::{decode as unhex, encode as hex};
+use hex::{decode as unhex, encode as hex};
 
 /// `salt$hash`, both hex.
 fn stored_form(code: &str) -> String {
     let mut salt = [0u8; 16];
     rand::fill(&mut salt);
-    format!("{}${}", hex(&salt), hex(&hash_code(&salt, code)))
+    format!("{}${}", hex(salt), hex(hash_code(&salt, code)))
 }
 
 fn matches(stored: &str, code: &str) -> bool {
@@ -78,7 +78,7 @@ fn matches(stored: &str, code: &str) -> bool {
         return false;
     };
     match (unhex(salt), unhex(hash)) {
-        (Some(salt), Some(hash)) => hash_code(&salt, code).ct_eq(&hash).into(),
+        (Ok(salt), Ok(hash)) => hash_code(&salt, code).ct_eq(&hash).into(),
         _ => false,
     }
 }

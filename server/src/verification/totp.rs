@@ -6,7 +6,9 @@
 
 use std::fmt;
 
+use data_encoding::BASE32_NOPAD;
 use hmac::{Hmac, KeyInit, Mac};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use qrcode::{Color, EcLevel, QrCode};
 use sha1::Sha1;
 use subtle::ConstantTimeEq;
@@ -182,7 +184,7 @@ pub fn qr_svg(data: &str, label: &str) -> Result<String, String> {
             r##"<path fill="#000" d="{d}"/></svg>"##,
         ),
         size = size,
-        label = xml_escape(label),
+        label = html_escape::encode_quoted_attribute(label),
         d = d,
     ))
 }
@@ -203,85 +205,34 @@ fn hotp(key: &[u8], counter: u64) -> u32 {
     (word & 0x7fff_ffff) % 10u32.pow(DIGITS as u32)
 }
 
-const BASE32_ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
 /// RFC 4648 base32 without padding: authenticator apps and the otpauth URI expect it bare.
 fn base32_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
-    let mut buffer: u32 = 0;
-    let mut bits = 0;
-    for &byte in bytes {
-        buffer = (buffer << 8) | u32::from(byte);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(char::from(
-                BASE32_ALPHABET[((buffer >> bits) & 31) as usize],
-            ));
-        }
-    }
-    if bits > 0 {
-        out.push(char::from(
-            BASE32_ALPHABET[((buffer << (5 - bits)) & 31) as usize],
-        ));
-    }
-    out
+    BASE32_NOPAD.encode(bytes)
 }
 
 /// The inverse of [`base32_encode`], forgiving about case, spaces and trailing `=`, but
-/// refusing lengths and leftover bits that no encoder produces.
+/// refusing lengths and leftover bits that no encoder produces (`BASE32_NOPAD` checks
+/// trailing bits).
 fn base32_decode(s: &str) -> Option<Vec<u8>> {
-    let trimmed = s.trim_end_matches(|c: char| c == '=' || c.is_ascii_whitespace());
-    let mut out = Vec::with_capacity(trimmed.len() * 5 / 8);
-    let mut buffer: u32 = 0;
-    let mut bits = 0;
-    for c in trimmed.chars().filter(|c| !c.is_ascii_whitespace()) {
-        let value = match c.to_ascii_uppercase() {
-            c @ 'A'..='Z' => c as u32 - 'A' as u32,
-            c @ '2'..='7' => c as u32 - '2' as u32 + 26,
-            _ => return None,
-        };
-        buffer = (buffer << 5) | value;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-        }
-    }
-    // A valid tail is under a byte and all zero bits; anything else is a truncated string.
-    if bits >= 5 || buffer & ((1 << bits) - 1) != 0 {
-        return None;
-    }
-    Some(out)
+    let bare: String = s
+        .trim_end_matches(|c: char| c == '=' || c.is_ascii_whitespace())
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    BASE32_NOPAD.decode(bare.as_bytes()).ok()
 }
 
-/// Percent-encodes everything outside RFC 3986's unreserved set, so spaces become `%20`
+/// Everything outside RFC 3986's unreserved set is percent-encoded, so spaces become `%20`
 /// (not `+`, which apps show literally) and a colon cannot split the label.
-fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for byte in s.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
+fn percent_encode(s: &str) -> String {
+    utf8_percent_encode(s, NOT_UNRESERVED).to_string()
 }
 
 /// Checks an authenticator code against the account's registered secret and claims the

@@ -2,7 +2,6 @@
 //! a configured proxy, and then only up to the first hop that is not one of ours: anything
 //! further left was written by the client and could be anything (ASVS 4.1.3, 15.3.4).
 
-use crate::config::IpRange;
 use std::net::IpAddr;
 
 pub fn client_ip(peer: IpAddr, forwarded_for: &[&str], trusted: &[IpRange]) -> IpAddr {
@@ -29,6 +28,53 @@ pub fn client_ip(peer: IpAddr, forwarded_for: &[&str], trusted: &[IpRange]) -> I
         }
     }
     client
+}
+
+/// One trusted proxy: an address, or a CIDR range such as `10.0.0.0/8`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpRange {
+    network: std::net::IpAddr,
+    prefix: u8,
+}
+
+impl IpRange {
+    pub fn parse(text: &str) -> Option<Self> {
+        let (address, prefix) = match text.trim().split_once('/') {
+            Some((a, p)) => (a, Some(p.parse::<u8>().ok()?)),
+            None => (text.trim(), None),
+        };
+        let network: std::net::IpAddr = address.parse().ok()?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(Self { network, prefix })
+    }
+
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        use std::net::IpAddr::{V4, V6};
+        let (a, b, bits) = match (self.network, ip) {
+            (V4(n), V4(i)) => (
+                u128::from(u32::from(n)) << 96,
+                u128::from(u32::from(i)) << 96,
+                self.prefix,
+            ),
+            (V6(n), V6(i)) => (u128::from(n), u128::from(i), self.prefix),
+            (V6(n), V4(i)) => (u128::from(n), u128::from(i.to_ipv6_mapped()), self.prefix),
+            (V4(n), V6(i)) => match i.to_ipv4_mapped() {
+                Some(i) => (
+                    u128::from(u32::from(n)) << 96,
+                    u128::from(u32::from(i)) << 96,
+                    self.prefix,
+                ),
+                None => return false,
+            },
+        };
+        let mask = if bits == 0 {
+            0
+        } else {
+            u128::MAX << (128 - u32::from(bits))
+        };
+        a & mask == b & mask
+    }
 }
 
 #[cfg(test)]

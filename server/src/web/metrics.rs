@@ -5,7 +5,8 @@
 //! request passes on to the router, which has no such route and answers exactly as it does
 //! for any unknown path, so nobody outside learns that the endpoint exists.
 
-use crate::config::{bad, ConfigError, IpRange};
+use super::client_ip::IpRange;
+use crate::config_error::{bad, ConfigError};
 use crate::AppState;
 use axum::extract::connect_info::ConnectInfo;
 use axum::extract::{Request, State};

@@ -3,7 +3,7 @@
 
 mod api;
 mod assets;
-mod client_ip;
+pub mod client_ip;
 mod csp_report;
 mod headers;
 mod health;

@@ -25,7 +25,7 @@ pub(super) enum Subject {
 /// The bytes behind a stored hex key (wizard ids and name keys are SHA-256 and HMAC
 /// outputs, so 32 bytes).
 pub(super) fn key_bytes(key: &str) -> [u8; 32] {
-    crate::hex::decode_array(key).unwrap_or([0; 32])
+    hex::FromHex::from_hex(key).unwrap_or([0; 32])
 }
 
 /// Codes for a reset are bound to the account (their row), the method and the wizard.
