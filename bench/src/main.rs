@@ -12,33 +12,19 @@
 //! It reports and does not gate: a missed target still exits 0. It exits 1 when the bench
 //! itself cannot run (no server binary, the server does not start, a step fails).
 
-#[path = "bench/admin_load.rs"]
 mod admin_load;
-#[path = "bench/admin_seed.rs"]
 mod admin_seed;
-#[path = "bench/bundle.rs"]
 mod bundle;
-#[path = "bench/client.rs"]
 mod client;
-#[path = "bench/cpu.rs"]
 mod cpu;
-#[path = "bench/hashing.rs"]
 mod hashing;
-#[path = "bench/process.rs"]
 mod process;
-#[path = "bench/report.rs"]
 mod report;
-#[path = "bench/resets.rs"]
 mod resets;
-#[path = "bench/seed.rs"]
 mod seed;
-#[path = "bench/stats.rs"]
 mod stats;
-#[path = "bench/steps.rs"]
 mod steps;
-#[path = "bench/throughput.rs"]
 mod throughput;
-#[path = "bench/units.rs"]
 mod units;
 
 use clap::Parser;
@@ -46,7 +32,7 @@ use client::Api;
 use process::{Launch, Memory, ServerProcess, Workdir};
 use report::{Report, Target};
 use seed::Names;
-use server::passwords::HashingParams;
+use server::tools::HashingParams;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -574,7 +560,7 @@ fn load_average() -> Option<f64> {
 /// The parameters the server runs with: the defaults, since it is started with no
 /// configuration file and no hashing variables. The stored hashes confirm it afterwards.
 fn hashing_params() -> Result<HashingParams, String> {
-    let raw = server::config::RawConfig::default().password_hashing;
+    let raw = server::tools::RawHashing::default();
     HashingParams::check(raw.memory_kib, raw.iterations, raw.parallelism)
 }
 

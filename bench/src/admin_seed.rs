@@ -10,10 +10,9 @@
 //! names, groups and accounts exist without reading them back.
 
 use app::domain::{Role, Username};
-use server::accounts::canonical_username;
-use server::accounts::store::{self, NewUser};
-use server::audit::{AuditKind, ChainHead, ChainKey, Link, Outcome, GENESIS_HASH};
-use server::passwords::{HashingParams, PasswordHasher};
+use server::tools::accounts::{self as store, canonical_username, NewUser};
+use server::tools::audit::{AuditKind, ChainHead, ChainKey, Link, Outcome, GENESIS_HASH};
+use server::tools::{HashingParams, PasswordHasher, ServerSecret};
 // The only dynamic SQL is the schema's own index statements, read back from SQLite.
 use sqlx::{AssertSqlSafe, Connection, QueryBuilder, Sqlite, SqliteConnection};
 use std::path::Path;
@@ -206,7 +205,7 @@ pub async fn seed(database: &Path, sizes: Sizes, params: HashingParams) -> Resul
             &"at least 2 users are needed (the admin and one person)",
         ));
     }
-    let pool = server::db::connect(database)
+    let pool = server::tools::connect(database)
         .await
         .map_err(|e| failed(&e))?;
     let now = now()?;
@@ -230,7 +229,7 @@ pub async fn seed(database: &Path, sizes: Sizes, params: HashingParams) -> Resul
         .map_err(|e| failed(&e))?;
     let users_took = started.elapsed();
     let started = Instant::now();
-    let secret = server::secret::ServerSecret::load_or_create(&database.with_file_name("sspr.key"))
+    let secret = ServerSecret::load_or_create(&database.with_file_name("sspr.key"))
         .map_err(|e| failed(&e))?;
     let key = ChainKey::new(&secret);
     seed_audit(&mut conn, &key, admin_id, people, sizes.audit_rows, now)
@@ -553,7 +552,7 @@ async fn seed_audit(
         last_id: rows as i64,
         last_hash: prev,
     };
-    server::audit::write_head(conn, key, &head)
+    server::tools::audit::write_head(conn, key, &head)
         .await
         .map_err(e)?;
     for (_, sql) in indexes {
@@ -617,17 +616,16 @@ mod tests {
             audit_rows: 4_321,
         };
         seed(&database, sizes, params).await.unwrap();
-        let pool = server::db::connect(&database).await.unwrap();
-        let secret =
-            server::secret::ServerSecret::load_or_create(&dir.path().join("sspr.key")).unwrap();
-        let report = server::audit::verify_chain(&pool, &ChainKey::new(&secret))
+        let pool = server::tools::connect(&database).await.unwrap();
+        let secret = ServerSecret::load_or_create(&dir.path().join("sspr.key")).unwrap();
+        let report = server::tools::audit::verify_chain(&pool, &ChainKey::new(&secret))
             .await
             .unwrap();
         assert!(report.head.is_intact(), "{:?}", report.head);
         assert_eq!(report.rows, 4_321);
         assert_eq!(report.first_broken, None);
         // The indexes dropped for the load are all back, as the migrations made them.
-        let fresh = server::db::connect(&dir.path().join("fresh.db"))
+        let fresh = server::tools::connect(&dir.path().join("fresh.db"))
             .await
             .unwrap();
         let schema = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name";

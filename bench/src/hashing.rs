@@ -8,7 +8,7 @@
 //! resident. Neither is the hash's cost, and the result swings from run to run.
 
 use argon2::{Algorithm, Argon2, Block, Params, Version};
-use server::passwords::HashingParams;
+use server::tools::HashingParams;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
