@@ -301,7 +301,7 @@ async fn time(api: &Api, cookie: &str, query: &Query, samples: usize) -> Outcome
 async fn time_all(api: &Api, cookie: &str, queries: Vec<Query>, samples: usize) -> Vec<Measured> {
     let mut out = Vec::with_capacity(queries.len());
     for query in queries {
-        crate::progress(&format!("  {} {}", query.function, query.label));
+        crate::progress::progress(&format!("  {} {}", query.function, query.label));
         let outcome = time(api, cookie, &query, samples).await;
         out.push(Measured {
             label: query.label,
@@ -341,7 +341,7 @@ pub async fn run(
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
     let audit = time_all(api, &cookie, audit_queries(seeded.sizes, now), samples).await;
-    crate::progress("  verify_audit over the whole log");
+    crate::progress::progress("  verify_audit over the whole log");
     let verify = verify(api, &cookie).await;
     Ok(AdminFigures {
         seeded,

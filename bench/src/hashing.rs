@@ -8,7 +8,7 @@
 //! resident. Neither is the hash's cost, and the result swings from run to run.
 
 use argon2::{Algorithm, Argon2, Block, Params, Version};
-use server::tools::HashingParams;
+use server::tools::{HashingParams, RawHashing};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -27,6 +27,24 @@ impl HashRun {
             elapsed: self.elapsed + other.elapsed,
         }
     }
+}
+
+/// The parameters the server runs with: the defaults, since it is started with no
+/// configuration file and no hashing variables. The stored hashes confirm it afterwards.
+pub fn server_params() -> Result<HashingParams, String> {
+    let raw = RawHashing::default();
+    HashingParams::check(raw.memory_kib, raw.iterations, raw.parallelism)
+}
+
+/// `run` on a blocking thread, so the runtime's own threads stay free.
+pub async fn run_blocking(
+    params: HashingParams,
+    count: usize,
+    threads: usize,
+) -> Result<HashRun, String> {
+    tokio::task::spawn_blocking(move || run(params, count, threads))
+        .await
+        .map_err(|e| format!("the hashing task failed: {e}"))?
 }
 
 /// Hashes `count` passwords on `threads` threads, each taking the next one until done.
