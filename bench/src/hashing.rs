@@ -10,6 +10,7 @@
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use server::tools::{HashingParams, RawHashing};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
 pub struct HashRun {
@@ -60,37 +61,10 @@ pub fn run(params: HashingParams, count: usize, threads: usize) -> Result<HashRu
     let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
     let threads = threads.max(1);
     let next = AtomicUsize::new(0);
-    let ready = std::sync::Barrier::new(threads + 1);
+    let ready = Barrier::new(threads + 1);
     let (hashes, elapsed) = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut memory = vec![Block::default(); blocks];
-                    let mut salt = [0u8; 16];
-                    let mut out = [0u8; 32];
-                    let mut hash = |i: usize| {
-                        rand::fill(&mut salt);
-                        argon2
-                            .hash_password_into_with_memory(
-                                format!("bare hash number {i}").as_bytes(),
-                                &salt,
-                                &mut out,
-                                &mut memory,
-                            )
-                            .map_err(|e| format!("argon2: {e}"))
-                    };
-                    // One unmeasured hash touches the memory before the clock starts.
-                    let warm = hash(usize::MAX);
-                    ready.wait();
-                    warm?;
-                    let mut made = 0;
-                    while next.fetch_add(1, Ordering::Relaxed) < count {
-                        hash(made)?;
-                        made += 1;
-                    }
-                    Ok::<usize, String>(made)
-                })
-            })
+            .map(|_| scope.spawn(|| worker(&argon2, blocks, &next, count, &ready)))
             .collect();
         ready.wait();
         let started = Instant::now();
@@ -107,6 +81,41 @@ pub fn run(params: HashingParams, count: usize, threads: usize) -> Result<HashRu
         threads,
         elapsed,
     })
+}
+
+/// One thread's share: its own memory, one unmeasured hash, then the next password
+/// until `count` are taken. Returns how many it made.
+fn worker(
+    argon2: &Argon2,
+    blocks: usize,
+    next: &AtomicUsize,
+    count: usize,
+    ready: &Barrier,
+) -> Result<usize, String> {
+    let mut memory = vec![Block::default(); blocks];
+    let mut salt = [0u8; 16];
+    let mut out = [0u8; 32];
+    let mut hash = |i: usize| {
+        rand::fill(&mut salt);
+        argon2
+            .hash_password_into_with_memory(
+                format!("bare hash number {i}").as_bytes(),
+                &salt,
+                &mut out,
+                &mut memory,
+            )
+            .map_err(|e| format!("argon2: {e}"))
+    };
+    // One unmeasured hash touches the memory before the clock starts.
+    let warm = hash(usize::MAX);
+    ready.wait();
+    warm?;
+    let mut made = 0;
+    while next.fetch_add(1, Ordering::Relaxed) < count {
+        hash(made)?;
+        made += 1;
+    }
+    Ok(made)
 }
 
 #[cfg(test)]
