@@ -21,7 +21,7 @@ test-tools:
 build:
 	trunk build --release
 	trunk build admin.html --release --dist dist/admin-app --public-url /admin-app/
-	cargo build --release --locked -p server
+	cargo build --release --locked -p server -p sspr-bench
 
 unit:
 	cargo test --workspace --locked

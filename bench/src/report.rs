@@ -177,6 +177,18 @@ impl fmt::Display for Report {
     }
 }
 
+/// The table, with how many targets were met and the units it uses.
+pub fn print_report(report: &Report) {
+    println!();
+    print!("{report}");
+    println!();
+    println!(
+        "{} of {} targets met. Sizes in decimal units (1 KB = 1,000 bytes, 1 MB = 1,000,000 bytes).",
+        report.checks() - report.misses(),
+        report.checks()
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@
 
 use crate::client::Api;
 use crate::seed::Names;
-use server::passwords::HashingParams;
+use server::tools::HashingParams;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::SqlitePool;
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! the same shape that no account has (so their wizard is a decoy).
 
 use app::domain::Username;
-use server::accounts::store::{self, NewUser};
+use server::tools::accounts::{self as store, NewUser};
 use std::path::Path;
 
 /// Members are `member00000` .. ; names past the last member are unknown.
@@ -30,7 +30,7 @@ impl Names {
 /// Creates the database (with the server's migrations) and adds the members.
 pub async fn seed(database: &Path, names: Names) -> Result<(), String> {
     let failed = |e: &dyn std::fmt::Display| format!("seeding {}: {e}", database.display());
-    let pool = server::db::connect(database)
+    let pool = server::tools::connect(database)
         .await
         .map_err(|e| failed(&e))?;
     let now = std::time::SystemTime::now()

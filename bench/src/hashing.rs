@@ -8,8 +8,9 @@
 //! resident. Neither is the hash's cost, and the result swings from run to run.
 
 use argon2::{Algorithm, Argon2, Block, Params, Version};
-use server::passwords::HashingParams;
+use server::tools::{HashingParams, RawHashing};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
 pub struct HashRun {
@@ -29,6 +30,24 @@ impl HashRun {
     }
 }
 
+/// The parameters the server runs with: the defaults, since it is started with no
+/// configuration file and no hashing variables. The stored hashes confirm it afterwards.
+pub fn server_params() -> Result<HashingParams, String> {
+    let raw = RawHashing::default();
+    HashingParams::check(raw.memory_kib, raw.iterations, raw.parallelism)
+}
+
+/// `run` on a blocking thread, so the runtime's own threads stay free.
+pub async fn run_blocking(
+    params: HashingParams,
+    count: usize,
+    threads: usize,
+) -> Result<HashRun, String> {
+    tokio::task::spawn_blocking(move || run(params, count, threads))
+        .await
+        .map_err(|e| format!("the hashing task failed: {e}"))?
+}
+
 /// Hashes `count` passwords on `threads` threads, each taking the next one until done.
 pub fn run(params: HashingParams, count: usize, threads: usize) -> Result<HashRun, String> {
     let params = Params::new(
@@ -42,37 +61,10 @@ pub fn run(params: HashingParams, count: usize, threads: usize) -> Result<HashRu
     let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
     let threads = threads.max(1);
     let next = AtomicUsize::new(0);
-    let ready = std::sync::Barrier::new(threads + 1);
+    let ready = Barrier::new(threads + 1);
     let (hashes, elapsed) = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut memory = vec![Block::default(); blocks];
-                    let mut salt = [0u8; 16];
-                    let mut out = [0u8; 32];
-                    let mut hash = |i: usize| {
-                        rand::fill(&mut salt);
-                        argon2
-                            .hash_password_into_with_memory(
-                                format!("bare hash number {i}").as_bytes(),
-                                &salt,
-                                &mut out,
-                                &mut memory,
-                            )
-                            .map_err(|e| format!("argon2: {e}"))
-                    };
-                    // One unmeasured hash touches the memory before the clock starts.
-                    let warm = hash(usize::MAX);
-                    ready.wait();
-                    warm?;
-                    let mut made = 0;
-                    while next.fetch_add(1, Ordering::Relaxed) < count {
-                        hash(made)?;
-                        made += 1;
-                    }
-                    Ok::<usize, String>(made)
-                })
-            })
+            .map(|_| scope.spawn(|| worker(&argon2, blocks, &next, count, &ready)))
             .collect();
         ready.wait();
         let started = Instant::now();
@@ -89,6 +81,41 @@ pub fn run(params: HashingParams, count: usize, threads: usize) -> Result<HashRu
         threads,
         elapsed,
     })
+}
+
+/// One thread's share: its own memory, one unmeasured hash, then the next password
+/// until `count` are taken. Returns how many it made.
+fn worker(
+    argon2: &Argon2,
+    blocks: usize,
+    next: &AtomicUsize,
+    count: usize,
+    ready: &Barrier,
+) -> Result<usize, String> {
+    let mut memory = vec![Block::default(); blocks];
+    let mut salt = [0u8; 16];
+    let mut out = [0u8; 32];
+    let mut hash = |i: usize| {
+        rand::fill(&mut salt);
+        argon2
+            .hash_password_into_with_memory(
+                format!("bare hash number {i}").as_bytes(),
+                &salt,
+                &mut out,
+                &mut memory,
+            )
+            .map_err(|e| format!("argon2: {e}"))
+    };
+    // One unmeasured hash touches the memory before the clock starts.
+    let warm = hash(usize::MAX);
+    ready.wait();
+    warm?;
+    let mut made = 0;
+    while next.fetch_add(1, Ordering::Relaxed) < count {
+        hash(made)?;
+        made += 1;
+    }
+    Ok(made)
 }
 
 #[cfg(test)]

@@ -1,0 +1,159 @@
+//! The figures in full, printed before the report table: how each was measured and the
+//! numbers behind it.
+
+use crate::admin_load::{self, AdminFigures};
+use crate::admin_seed;
+use crate::args::Args;
+use crate::bundle::Bundle;
+use crate::measure::Figures;
+use crate::plan::{CAPTCHA_DIFFICULTY, LATENCY_WARMUP};
+use crate::targets::latency_target;
+use crate::units::{grouped, ms, Rate};
+use std::time::Duration;
+
+pub fn print_details(args: &Args, f: &Figures, bundle: &Bundle, admin_bundle: Option<&Bundle>) {
+    print_load(args, f);
+    print_walks(f);
+    print_resets(args, f);
+    print_sizes(f, bundle, admin_bundle);
+}
+
+fn print_load(args: &Args, f: &Figures) {
+    let load_rate = Rate::of(f.load.succeeded, f.load.elapsed);
+    println!();
+    println!(
+        "User-ID step (CAPTCHA check, lookup, decoy; reset_begin), {} in flight on keep-alive connections, known and unknown names alternating, CAPTCHA difficulty {CAPTCHA_DIFFICULTY}, solved beforehand:",
+        args.concurrency
+    );
+    println!(
+        "  {} answered in {:.2} s = {load_rate} req/s; {} failed{}",
+        grouped(f.load.succeeded as u64),
+        f.load.elapsed.as_secs_f64(),
+        grouped(f.load.failed as u64),
+        f.load
+            .first_failure
+            .as_deref()
+            .map(|t| format!(" (first: {})", t.chars().take(200).collect::<String>()))
+            .unwrap_or_default()
+    );
+    let share = |cpu: Duration| {
+        100.0 * cpu.as_secs_f64()
+            / (f.load.elapsed.as_secs_f64() * f.cores as f64).max(f64::EPSILON)
+    };
+    println!(
+        "  CPU used meanwhile: server {:.0} %, this load generator {:.0} % of the {} cores",
+        share(f.load_cpu.0),
+        share(f.load_cpu.1),
+        f.cores
+    );
+}
+
+fn print_walks(f: &Figures) {
+    println!();
+    let walked = f
+        .walks
+        .steps
+        .first()
+        .map_or((0, 0), |t| (t.known.len(), t.unknown.len()));
+    println!(
+        "Each wizard step, one wizard at a time, {} known (with email) and {} unknown names in random order after {LATENCY_WARMUP} unmeasured wizards; median gap = how much slower known names are:",
+        grouped(walked.0 as u64),
+        grouped(walked.1 as u64)
+    );
+    print!("{}", f.walks.table(&latency_target()));
+}
+
+fn print_resets(args: &Args, f: &Figures) {
+    println!();
+    let p = &f.params;
+    println!(
+        "Whole resets (challenge, user ID, email code, new password), {} at a time: {} in {:.2} s = {} resets/s",
+        args.reset_concurrency,
+        f.resets.completed,
+        f.resets.elapsed.as_secs_f64(),
+        Rate::of(f.resets.completed, f.resets.elapsed)
+    );
+    println!(
+        "Bare argon2id (m={} KiB, t={}, p={}, the server's; memory reused, so the computation alone), {} hashes on {} threads, half before and half after the resets: {:.2} s = {} hashes/s",
+        p.memory_kib,
+        p.iterations,
+        p.parallelism,
+        f.hashes.hashes,
+        f.hashes.threads,
+        f.hashes.elapsed.as_secs_f64(),
+        Rate::of(f.hashes.hashes, f.hashes.elapsed)
+    );
+}
+
+fn print_sizes(f: &Figures, bundle: &Bundle, admin_bundle: Option<&Bundle>) {
+    println!();
+    println!(
+        "Users' bundle, gzip -9: wasm {:.1} KB + JS {:.1} KB + CSS {:.1} KB",
+        bundle.wasm.kb(),
+        bundle.js.kb(),
+        bundle.css.kb()
+    );
+    if let Some(admin) = admin_bundle {
+        println!(
+            "Admin dashboard's bundle (dist/admin-app, loaded only under /admin), gzip -9: wasm {:.1} KB + JS {:.1} KB + CSS {:.1} KB",
+            admin.wasm.kb(),
+            admin.js.kb(),
+            admin.css.kb()
+        );
+    }
+    println!(
+        "Server memory (/proc/<pid>/status): VmRSS {:.1} MB idle, {:.1} MB after the load, {:.1} MB after the wizard walks, {:.1} MB after the resets; VmHWM {:.1} MB",
+        f.idle.resident.mb(),
+        f.after_load.resident.mb(),
+        f.after_latency.resident.mb(),
+        f.end.resident.mb(),
+        f.end.peak.mb()
+    );
+}
+
+pub fn print_admin_details(a: &AdminFigures) {
+    let sizes = a.seeded.sizes;
+    println!();
+    println!(
+        "Admin dashboard, a second server on its own database: {} users in {} groups and {} audit events over 90 days (seeded in {:.1} s + {:.1} s), signed in as a global admin; each query {} times one at a time after up to 20 unmeasured (fewer when they take over 20 s):",
+        grouped(sizes.users as u64),
+        admin_seed::GROUPS,
+        grouped(sizes.audit_rows as u64),
+        a.seeded.users_took.as_secs_f64(),
+        a.seeded.audit_took.as_secs_f64(),
+        a.samples
+    );
+    let width = a
+        .search
+        .iter()
+        .chain(&a.audit)
+        .map(|m| m.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (function, measured) in [("list_users", &a.search), ("list_audit", &a.audit)] {
+        println!(
+            "  {function:<width$}  {:>5}  {:>10}  {:>10}  {:>5}  {:>8}",
+            "calls", "median", "p95", "rows", "matches"
+        );
+        for m in measured {
+            match &m.outcome {
+                admin_load::Outcome::Measured { samples, shape } => println!(
+                    "  {:<width$}  {:>5}  {:>10}  {:>10}  {:>5}  {:>8}",
+                    m.label,
+                    samples.len(),
+                    ms(samples.median()),
+                    ms(samples.percentile(95.0)),
+                    shape.rows,
+                    shape.total.map_or(String::new(), |t| format!(
+                        "{}{}",
+                        grouped(t),
+                        if shape.more { "+" } else { "" }
+                    )),
+                ),
+                admin_load::Outcome::Unavailable(why) => {
+                    println!("  {:<width$}  {why}", m.label)
+                }
+            }
+        }
+    }
+}
