@@ -2,6 +2,8 @@
 //! the admin dashboard, compiled to wasm only. It calls the server through the contract
 //! crate's server functions (`app::api`).
 
+#![recursion_limit = "256"]
+
 mod client;
 mod components;
 mod i18n;
