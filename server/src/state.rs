@@ -1,7 +1,7 @@
 //! The one state every part of the server shares.
 
 use crate::accounts::SqlAccounts;
-use crate::admin::{Admin, AdminOutbox};
+use crate::admin::Admin;
 use crate::audit::Audit;
 use crate::captcha::{Captcha, CHALLENGE_TTL_SECS};
 use crate::clock::SharedClock;
@@ -26,7 +26,6 @@ pub struct AppState {
     pub accounts: Arc<SqlAccounts>,
     pub delivery: Arc<Delivery>,
     pub security: Arc<SqlSecurityInfo>,
-    pub outbox: Arc<AdminOutbox>,
     pub reset: Arc<SqlReset>,
     pub captcha: Arc<Captcha>,
     pub audit: Arc<Audit>,
@@ -75,10 +74,6 @@ impl AppState {
             reauth_secs: config.session.reauth_secs,
             issuer: issuer(&config.public_origin),
             audit: audit.clone(),
-        });
-        let outbox = Arc::new(AdminOutbox {
-            accounts: accounts.clone(),
-            delivery: delivery.clone(),
         });
         let captcha = Arc::new(Captcha::new(
             &config.secret,
@@ -131,7 +126,6 @@ impl AppState {
             accounts,
             delivery,
             security,
-            outbox,
             reset,
             captcha,
             audit,

@@ -1,6 +1,8 @@
 //! Sign-in, sign-out, the signed-in user and password change.
 
 use crate::api::codec::StrictJson;
+#[cfg(feature = "ssr")]
+use crate::api::context::{RequestMeta, SetCookie};
 use crate::domain::{AppError, Role};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -23,13 +25,35 @@ impl Me {
     }
 }
 
+/// The account workflows, implemented by the server.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait AccountService: Send + Sync {
+    async fn sign_in(
+        &self,
+        meta: &RequestMeta,
+        username: String,
+        password: String,
+    ) -> Result<(Me, SetCookie), AppError>;
+    async fn sign_out(&self, meta: &RequestMeta) -> Result<SetCookie, AppError>;
+    async fn current_user(&self, meta: &RequestMeta) -> Result<Option<Me>, AppError>;
+    async fn change_password(
+        &self,
+        meta: &RequestMeta,
+        current: String,
+        new_password: String,
+        confirmation: String,
+    ) -> Result<SetCookie, AppError>;
+}
+
 /// Signs in and sets the session cookie.
 #[server(endpoint = "sign_in", input = StrictJson)]
 pub async fn sign_in(username: String, password: String) -> Result<Me, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    let result = api.accounts.sign_in(&api.meta, username, password).await;
-    context::finish(result.map(|(me, cookie)| {
+    let meta = context::request_meta()?;
+    let accounts = context::service::<dyn AccountService>()?;
+    let result = accounts.sign_in(&meta, username, password).await;
+    context::with_http_status(result.map(|(me, cookie)| {
         context::set_cookie(cookie);
         me
     }))
@@ -39,17 +63,19 @@ pub async fn sign_in(username: String, password: String) -> Result<Me, AppError>
 #[server(endpoint = "sign_out", input = StrictJson)]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    let result = api.accounts.sign_out(&api.meta).await;
-    context::finish(result.map(context::set_cookie))
+    let meta = context::request_meta()?;
+    let accounts = context::service::<dyn AccountService>()?;
+    let result = accounts.sign_out(&meta).await;
+    context::with_http_status(result.map(context::set_cookie))
 }
 
 /// The signed-in user, or `None`.
 #[server(endpoint = "current_user", input = StrictJson)]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.accounts.current_user(&api.meta).await)
+    let meta = context::request_meta()?;
+    let accounts = context::service::<dyn AccountService>()?;
+    context::with_http_status(accounts.current_user(&meta).await)
 }
 
 /// Changes the signed-in user's password, ends every session and continues this one
@@ -61,10 +87,10 @@ pub async fn change_password(
     confirmation: String,
 ) -> Result<(), AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    let result = api
-        .accounts
-        .change_password(&api.meta, current, new_password, confirmation)
+    let meta = context::request_meta()?;
+    let accounts = context::service::<dyn AccountService>()?;
+    let result = accounts
+        .change_password(&meta, current, new_password, confirmation)
         .await;
-    context::finish(result.map(context::set_cookie))
+    context::with_http_status(result.map(context::set_cookie))
 }

@@ -5,6 +5,8 @@
 
 use super::Question;
 use crate::api::codec::StrictJson;
+#[cfg(feature = "ssr")]
+use crate::api::context::{RequestMeta, SetCookie};
 use crate::domain::password_policy::{PasswordRules, PasswordVerdict};
 use crate::domain::{AppError, MethodKind};
 use leptos::prelude::*;
@@ -73,12 +75,59 @@ pub struct GateAnswer {
     pub answers: Vec<super::QuestionAnswer>,
 }
 
+/// The reset wizard. Every step reads the wizard from `meta.reset_token`.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait ResetService: Send + Sync {
+    async fn challenge(&self, meta: &RequestMeta) -> Result<PowChallenge, AppError>;
+    async fn begin(
+        &self,
+        meta: &RequestMeta,
+        user: String,
+        challenge: String,
+        nonce: u64,
+        language: String,
+    ) -> Result<(WizardView, SetCookie), AppError>;
+    async fn state(&self, meta: &RequestMeta) -> Result<WizardView, AppError>;
+    async fn choose(
+        &self,
+        meta: &RequestMeta,
+        method: MethodKind,
+        language: String,
+    ) -> Result<WizardView, AppError>;
+    async fn back(&self, meta: &RequestMeta) -> Result<WizardView, AppError>;
+    async fn verify(&self, meta: &RequestMeta, answer: GateAnswer) -> Result<WizardView, AppError>;
+    async fn check_password(
+        &self,
+        meta: &RequestMeta,
+        password: String,
+    ) -> Result<PasswordVerdict, AppError>;
+    async fn complete(
+        &self,
+        meta: &RequestMeta,
+        password: String,
+        confirmation: String,
+    ) -> Result<(WizardView, SetCookie), AppError>;
+    async fn unlock(&self, meta: &RequestMeta) -> Result<(WizardView, SetCookie), AppError>;
+    async fn cancel(&self, meta: &RequestMeta) -> Result<SetCookie, AppError>;
+    async fn policy(
+        &self,
+        meta: &RequestMeta,
+    ) -> Result<crate::domain::reset_policy::ResetPolicy, AppError>;
+    async fn update_policy(
+        &self,
+        meta: &RequestMeta,
+        policy: crate::domain::reset_policy::ResetPolicy,
+    ) -> Result<crate::domain::reset_policy::ResetPolicy, AppError>;
+}
+
 /// A fresh CAPTCHA challenge for the first step.
 #[server(endpoint = "reset_challenge", input = StrictJson)]
 pub async fn reset_challenge() -> Result<PowChallenge, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.reset.challenge(&api.meta).await)
+    let meta = context::request_meta()?;
+    let reset = context::service::<dyn ResetService>()?;
+    context::with_http_status(reset.challenge(&meta).await)
 }
 
 /// Starts a wizard for a username or email address. Answers the same way whether or not
@@ -91,12 +140,10 @@ pub async fn reset_begin(
     language: String,
 ) -> Result<WizardView, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    let result = api
-        .reset
-        .begin(&api.meta, user, challenge, nonce, language)
-        .await;
-    context::finish(result.map(|(view, cookie)| {
+    let meta = context::request_meta()?;
+    let reset = context::service::<dyn ResetService>()?;
+    let result = reset.begin(&meta, user, challenge, nonce, language).await;
+    context::with_http_status(result.map(|(view, cookie)| {
         context::set_cookie(cookie);
         view
     }))
@@ -106,39 +153,44 @@ pub async fn reset_begin(
 #[server(endpoint = "reset_state", input = StrictJson)]
 pub async fn reset_state() -> Result<WizardView, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.reset.state(&api.meta).await)
+    let meta = context::request_meta()?;
+    let reset = context::service::<dyn ResetService>()?;
+    context::with_http_status(reset.state(&meta).await)
 }
 
 /// Picks the method for the current gate; for email and phone this sends a code.
 #[server(endpoint = "reset_choose", input = StrictJson)]
 pub async fn reset_choose(method: MethodKind, language: String) -> Result<WizardView, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.reset.choose(&api.meta, method, language).await)
+    let meta = context::request_meta()?;
+    let reset = context::service::<dyn ResetService>()?;
+    context::with_http_status(reset.choose(&meta, method, language).await)
 }
 
 /// Goes back from proving a method to choosing one, for the same gate.
 #[server(endpoint = "reset_back", input = StrictJson)]
 pub async fn reset_back() -> Result<WizardView, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.reset.back(&api.meta).await)
+    let meta = context::request_meta()?;
+    let reset = context::service::<dyn ResetService>()?;
+    context::with_http_status(reset.back(&meta).await)
 }
 
 #[server(endpoint = "reset_verify", input = StrictJson)]
 pub async fn reset_verify(answer: GateAnswer) -> Result<WizardView, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.reset.verify(&api.meta, answer).await)
+    let meta = context::request_meta()?;
+    let reset = context::service::<dyn ResetService>()?;
+    context::with_http_status(reset.verify(&meta, answer).await)
 }
 
 /// Live feedback on a candidate password once the gates are passed.
 #[server(endpoint = "reset_check_password", input = StrictJson)]
 pub async fn reset_check_password(password: String) -> Result<PasswordVerdict, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.reset.check_password(&api.meta, password).await)
+    let meta = context::request_meta()?;
+    let reset = context::service::<dyn ResetService>()?;
+    context::with_http_status(reset.check_password(&meta, password).await)
 }
 
 /// Sets the new password. The server knows whose wizard this is; no user is sent.
@@ -148,9 +200,10 @@ pub async fn reset_complete(
     confirmation: String,
 ) -> Result<WizardView, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    let result = api.reset.complete(&api.meta, password, confirmation).await;
-    context::finish(result.map(|(view, cookie)| {
+    let meta = context::request_meta()?;
+    let reset = context::service::<dyn ResetService>()?;
+    let result = reset.complete(&meta, password, confirmation).await;
+    context::with_http_status(result.map(|(view, cookie)| {
         context::set_cookie(cookie);
         view
     }))
@@ -160,9 +213,10 @@ pub async fn reset_complete(
 #[server(endpoint = "reset_unlock", input = StrictJson)]
 pub async fn reset_unlock() -> Result<WizardView, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    let result = api.reset.unlock(&api.meta).await;
-    context::finish(result.map(|(view, cookie)| {
+    let meta = context::request_meta()?;
+    let reset = context::service::<dyn ResetService>()?;
+    let result = reset.unlock(&meta).await;
+    context::with_http_status(result.map(|(view, cookie)| {
         context::set_cookie(cookie);
         view
     }))
@@ -172,17 +226,19 @@ pub async fn reset_unlock() -> Result<WizardView, AppError> {
 #[server(endpoint = "reset_cancel", input = StrictJson)]
 pub async fn reset_cancel() -> Result<(), AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    let result = api.reset.cancel(&api.meta).await;
-    context::finish(result.map(context::set_cookie))
+    let meta = context::request_meta()?;
+    let reset = context::service::<dyn ResetService>()?;
+    let result = reset.cancel(&meta).await;
+    context::with_http_status(result.map(context::set_cookie))
 }
 
 /// The reset policy in force (global admins; the dashboard's editor builds on this).
 #[server(endpoint = "reset_policy", input = StrictJson)]
 pub async fn get_reset_policy() -> Result<crate::domain::reset_policy::ResetPolicy, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.reset.policy(&api.meta).await)
+    let meta = context::request_meta()?;
+    let reset = context::service::<dyn ResetService>()?;
+    context::with_http_status(reset.policy(&meta).await)
 }
 
 /// Saves the reset policy (global admins).
@@ -191,6 +247,7 @@ pub async fn update_reset_policy(
     policy: crate::domain::reset_policy::ResetPolicy,
 ) -> Result<crate::domain::reset_policy::ResetPolicy, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.reset.update_policy(&api.meta, policy).await)
+    let meta = context::request_meta()?;
+    let reset = context::service::<dyn ResetService>()?;
+    context::with_http_status(reset.update_policy(&meta, policy).await)
 }

@@ -2,6 +2,8 @@
 //! removes, and the registration policy that decides when they are asked to.
 
 use crate::api::codec::StrictJson;
+#[cfg(feature = "ssr")]
+use crate::api::context::RequestMeta;
 use crate::domain::{AppError, MethodKind, RegistrationDue};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -89,117 +91,176 @@ pub struct AuthenticatorSetup {
     pub uri: String,
 }
 
+/// Registering, proving and removing verification methods, and the registration policy.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait SecurityInfoService: Send + Sync {
+    async fn overview(&self, meta: &RequestMeta) -> Result<SecurityInfo, AppError>;
+    async fn reauthenticate(&self, meta: &RequestMeta, password: String) -> Result<i64, AppError>;
+    async fn send_code(
+        &self,
+        meta: &RequestMeta,
+        kind: MethodKind,
+        destination: String,
+        language: String,
+    ) -> Result<CodeSent, AppError>;
+    async fn confirm_code(
+        &self,
+        meta: &RequestMeta,
+        kind: MethodKind,
+        code: String,
+    ) -> Result<SecurityInfo, AppError>;
+    async fn start_authenticator(&self, meta: &RequestMeta)
+        -> Result<AuthenticatorSetup, AppError>;
+    async fn confirm_authenticator(
+        &self,
+        meta: &RequestMeta,
+        code: String,
+    ) -> Result<SecurityInfo, AppError>;
+    async fn question_bank(&self, meta: &RequestMeta) -> Result<Vec<Question>, AppError>;
+    async fn save_questions(
+        &self,
+        meta: &RequestMeta,
+        answers: Vec<QuestionAnswer>,
+    ) -> Result<SecurityInfo, AppError>;
+    async fn new_recovery_codes(&self, meta: &RequestMeta) -> Result<Vec<String>, AppError>;
+    async fn remove_method(
+        &self,
+        meta: &RequestMeta,
+        kind: MethodKind,
+    ) -> Result<SecurityInfo, AppError>;
+    async fn reconfirm(&self, meta: &RequestMeta) -> Result<SecurityInfo, AppError>;
+    async fn postpone(&self, meta: &RequestMeta) -> Result<u32, AppError>;
+    async fn registration_policy(&self, meta: &RequestMeta)
+        -> Result<RegistrationPolicy, AppError>;
+    async fn update_registration_policy(
+        &self,
+        meta: &RequestMeta,
+        policy: RegistrationPolicy,
+    ) -> Result<RegistrationPolicy, AppError>;
+}
+
 #[server(endpoint = "security_info", input = StrictJson)]
 pub async fn get_security_info() -> Result<SecurityInfo, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.security.overview(&api.meta).await)
+    let meta = context::request_meta()?;
+    let security = context::service::<dyn SecurityInfoService>()?;
+    context::with_http_status(security.overview(&meta).await)
 }
 
 /// Confirms the password, so changes are allowed for a few minutes.
 #[server(endpoint = "reauthenticate", input = StrictJson)]
 pub async fn reauthenticate(password: String) -> Result<i64, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.security.reauthenticate(&api.meta, password).await)
+    let meta = context::request_meta()?;
+    let security = context::service::<dyn SecurityInfoService>()?;
+    context::with_http_status(security.reauthenticate(&meta, password).await)
 }
 
 /// Sends a one-time code to an email address (`language`: "en" or "el").
 #[server(endpoint = "send_email_code", input = StrictJson)]
 pub async fn send_email_code(address: String, language: String) -> Result<CodeSent, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    let result = api
-        .security
-        .send_code(&api.meta, MethodKind::Email, address, language);
-    context::finish(result.await)
+    let meta = context::request_meta()?;
+    let security = context::service::<dyn SecurityInfoService>()?;
+    let result = security.send_code(&meta, MethodKind::Email, address, language);
+    context::with_http_status(result.await)
 }
 
 /// Sends a one-time code by SMS.
 #[server(endpoint = "send_phone_code", input = StrictJson)]
 pub async fn send_phone_code(number: String, language: String) -> Result<CodeSent, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    let result = api
-        .security
-        .send_code(&api.meta, MethodKind::Phone, number, language);
-    context::finish(result.await)
+    let meta = context::request_meta()?;
+    let security = context::service::<dyn SecurityInfoService>()?;
+    let result = security.send_code(&meta, MethodKind::Phone, number, language);
+    context::with_http_status(result.await)
 }
 
 /// Registers the email address or phone number the code was sent to.
 #[server(endpoint = "confirm_code", input = StrictJson)]
 pub async fn confirm_code(kind: MethodKind, code: String) -> Result<SecurityInfo, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.security.confirm_code(&api.meta, kind, code).await)
+    let meta = context::request_meta()?;
+    let security = context::service::<dyn SecurityInfoService>()?;
+    context::with_http_status(security.confirm_code(&meta, kind, code).await)
 }
 
 #[server(endpoint = "start_authenticator", input = StrictJson)]
 pub async fn start_authenticator() -> Result<AuthenticatorSetup, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.security.start_authenticator(&api.meta).await)
+    let meta = context::request_meta()?;
+    let security = context::service::<dyn SecurityInfoService>()?;
+    context::with_http_status(security.start_authenticator(&meta).await)
 }
 
 #[server(endpoint = "confirm_authenticator", input = StrictJson)]
 pub async fn confirm_authenticator(code: String) -> Result<SecurityInfo, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.security.confirm_authenticator(&api.meta, code).await)
+    let meta = context::request_meta()?;
+    let security = context::service::<dyn SecurityInfoService>()?;
+    context::with_http_status(security.confirm_authenticator(&meta, code).await)
 }
 
 /// The active questions users may choose from.
 #[server(endpoint = "question_bank", input = StrictJson)]
 pub async fn question_bank() -> Result<Vec<Question>, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.security.question_bank(&api.meta).await)
+    let meta = context::request_meta()?;
+    let security = context::service::<dyn SecurityInfoService>()?;
+    context::with_http_status(security.question_bank(&meta).await)
 }
 
 #[server(endpoint = "save_questions", input = StrictJson)]
 pub async fn save_questions(answers: Vec<QuestionAnswer>) -> Result<SecurityInfo, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.security.save_questions(&api.meta, answers).await)
+    let meta = context::request_meta()?;
+    let security = context::service::<dyn SecurityInfoService>()?;
+    context::with_http_status(security.save_questions(&meta, answers).await)
 }
 
 /// Replaces the recovery codes with ten new ones, returned this once only.
 #[server(endpoint = "new_recovery_codes", input = StrictJson)]
 pub async fn new_recovery_codes() -> Result<Vec<String>, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.security.new_recovery_codes(&api.meta).await)
+    let meta = context::request_meta()?;
+    let security = context::service::<dyn SecurityInfoService>()?;
+    context::with_http_status(security.new_recovery_codes(&meta).await)
 }
 
 #[server(endpoint = "remove_method", input = StrictJson)]
 pub async fn remove_method(kind: MethodKind) -> Result<SecurityInfo, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.security.remove_method(&api.meta, kind).await)
+    let meta = context::request_meta()?;
+    let security = context::service::<dyn SecurityInfoService>()?;
+    context::with_http_status(security.remove_method(&meta, kind).await)
 }
 
 /// "My info is still correct": resets the reconfirmation clock.
 #[server(endpoint = "confirm_security_info", input = StrictJson)]
 pub async fn confirm_security_info() -> Result<SecurityInfo, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.security.reconfirm(&api.meta).await)
+    let meta = context::request_meta()?;
+    let security = context::service::<dyn SecurityInfoService>()?;
+    context::with_http_status(security.reconfirm(&meta).await)
 }
 
 /// Skips registration for this session; returns how many postponements are left.
 #[server(endpoint = "postpone_registration", input = StrictJson)]
 pub async fn postpone_registration() -> Result<u32, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.security.postpone(&api.meta).await)
+    let meta = context::request_meta()?;
+    let security = context::service::<dyn SecurityInfoService>()?;
+    context::with_http_status(security.postpone(&meta).await)
 }
 
 /// The registration policy in force (global admins).
 #[server(endpoint = "registration_policy", input = StrictJson)]
 pub async fn get_registration_policy() -> Result<RegistrationPolicy, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.security.registration_policy(&api.meta).await)
+    let meta = context::request_meta()?;
+    let security = context::service::<dyn SecurityInfoService>()?;
+    context::with_http_status(security.registration_policy(&meta).await)
 }
 
 /// Saves the registration policy (global admins; the dashboard's editor builds on this).
@@ -208,7 +269,8 @@ pub async fn update_registration_policy(
     policy: RegistrationPolicy,
 ) -> Result<RegistrationPolicy, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    let result = api.security.update_registration_policy(&api.meta, policy);
-    context::finish(result.await)
+    let meta = context::request_meta()?;
+    let security = context::service::<dyn SecurityInfoService>()?;
+    let result = security.update_registration_policy(&meta, policy);
+    context::with_http_status(result.await)
 }

@@ -10,7 +10,7 @@ use crate::accounts::canonical_username;
 use crate::audit::{AuditEvent, AuditKind, HeadCheck, Outcome};
 use crate::error::OrInternal;
 use app::api::admin::audit_log::{
-    AuditAdmin, AuditCheck, AuditEntry, AuditExport, AuditFilter, AuditHeadProblem, AuditPage,
+    AuditCheck, AuditEntry, AuditExport, AuditFilter, AuditHeadProblem, AuditLogService, AuditPage,
     AUDIT_EXPORT_CAP, AUDIT_PAGE_SIZE,
 };
 use app::api::context::RequestMeta;
@@ -289,7 +289,7 @@ fn utc(at: i64) -> String {
 }
 
 #[async_trait::async_trait]
-impl AuditAdmin for Admin {
+impl AuditLogService for Admin {
     async fn list(
         &self,
         meta: &RequestMeta,

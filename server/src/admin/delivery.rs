@@ -13,9 +13,9 @@ use crate::delivery::settings::{SavedDelivery, SettingError, SAVED_SETTINGS};
 use crate::delivery::{Channel, DeliveryMode, EnqueueError, Message};
 use crate::error::OrInternal;
 use crate::policy::settings::{load_revised, save_if};
-use app::api::admin::delivery::DeliveryAdmin;
+use app::api::admin::delivery::DeliveryService;
 use app::api::context::RequestMeta;
-use app::api::{DeliverySettings, SmsSettings, SmtpSettings, TestChannel};
+use app::api::{DeliverySettings, OutboxEntry, SmsSettings, SmtpSettings, TestChannel};
 use app::domain::{AdminSection, AppError, Email, FieldProblem, PhoneNumber};
 use std::collections::BTreeMap;
 
@@ -26,7 +26,11 @@ const TEST_MESSAGE_TTL_SECS: i64 = 3600;
 static SAVING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 #[async_trait::async_trait]
-impl DeliveryAdmin for Admin {
+impl DeliveryService for Admin {
+    async fn outbox(&self, meta: &RequestMeta) -> Result<Vec<OutboxEntry>, AppError> {
+        self.recent_outbox(meta).await
+    }
+
     async fn settings(&self, meta: &RequestMeta) -> Result<DeliverySettings, AppError> {
         self.require(meta, AdminSection::Delivery).await?;
         let (saved, revision) = self.saved_delivery(meta).await?;

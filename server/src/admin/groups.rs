@@ -9,7 +9,7 @@ use crate::audit::{AuditEvent, AuditKind, Outcome};
 use crate::error::OrInternal;
 use crate::policy::{reset, settings};
 use app::api::admin::groups::{
-    GroupAdmin, GroupMember, GroupName, GroupSummary, MemberList, MEMBERS_SHOWN,
+    GroupMember, GroupName, GroupService, GroupSummary, MemberList, MEMBERS_SHOWN,
 };
 use app::api::context::RequestMeta;
 use app::domain::reset_policy::{ResetPolicy, ResetScope};
@@ -204,7 +204,7 @@ impl Admin {
 }
 
 #[async_trait::async_trait]
-impl GroupAdmin for Admin {
+impl GroupService for Admin {
     async fn list_groups(&self, meta: &RequestMeta) -> Result<Vec<GroupSummary>, AppError> {
         self.require(meta, AdminSection::Groups).await?;
         let rid = meta.request_id.as_str();

@@ -11,8 +11,6 @@ pub mod reports;
 pub mod troubleshoot;
 pub mod users;
 
-pub use outbox::AdminOutbox;
-
 use crate::accounts::{Caller, SqlAccounts};
 use crate::audit::{Audit, AuditEvent};
 use crate::clock::SharedClock;

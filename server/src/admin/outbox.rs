@@ -1,28 +1,23 @@
 //! The outbox as global admins read it at /admin/outbox. In outbox mode (development and
 //! demos) this is where codes arrive instead of leaving the machine.
 
-use crate::accounts::SqlAccounts;
-use crate::delivery::{Delivery, OutboxStatus};
+use super::Admin;
+use crate::delivery::OutboxStatus;
 use crate::error::OrInternal;
-use app::api::context::{OutboxService, RequestMeta};
+use app::api::context::RequestMeta;
 use app::api::OutboxEntry;
 use app::domain::{AdminSection, AppError};
-use std::sync::Arc;
 
 /// Rows shown; older ones stay in the table.
 const SHOWN: i64 = 100;
 
-pub struct AdminOutbox {
-    pub accounts: Arc<SqlAccounts>,
-    pub delivery: Arc<Delivery>,
-}
-
-#[async_trait::async_trait]
-impl OutboxService for AdminOutbox {
-    async fn recent(&self, meta: &RequestMeta) -> Result<Vec<OutboxEntry>, AppError> {
-        self.accounts
-            .require(meta, AdminSection::Outbox.roles())
-            .await?;
+impl Admin {
+    /// `DeliveryService::outbox`: the newest messages, for the outbox page.
+    pub(super) async fn recent_outbox(
+        &self,
+        meta: &RequestMeta,
+    ) -> Result<Vec<OutboxEntry>, AppError> {
+        self.require(meta, AdminSection::Outbox).await?;
         let rows = self
             .delivery
             .recent(SHOWN)

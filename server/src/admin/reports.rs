@@ -3,7 +3,7 @@
 
 use super::Admin;
 use crate::error::OrInternal;
-use app::api::admin::reports::{Overview, Reports, ReportsAdmin, REPORT_DAYS};
+use app::api::admin::reports::{Overview, Reports, ReportsService, REPORT_DAYS};
 use app::api::context::RequestMeta;
 use app::domain::{AdminSection, AppError, MethodKind};
 use sqlx::SqlitePool;
@@ -157,7 +157,7 @@ async fn coverage(pool: &SqlitePool, first: i64) -> Result<[Vec<u64>; 2], sqlx::
 }
 
 #[async_trait::async_trait]
-impl ReportsAdmin for Admin {
+impl ReportsService for Admin {
     async fn overview(&self, meta: &RequestMeta) -> Result<Overview, AppError> {
         self.require(meta, AdminSection::Overview).await?;
         let rid = &meta.request_id;

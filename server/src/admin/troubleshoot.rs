@@ -12,7 +12,7 @@ use crate::reset::account::{self, DecoyReason, Deliverable, Facts, Gates};
 use crate::security_info::store as security_store;
 use app::api::admin::troubleshoot::{
     CannotReset, CheckStatus, Finding, Fix, ScopeFact, TroubleCheck, TroubleReport,
-    TroubleshootAdmin, Verdict,
+    TroubleshootService, Verdict,
 };
 use app::api::context::RequestMeta;
 use app::api::{AccountStatus, RegistrationPolicy};
@@ -220,7 +220,7 @@ fn diagnose(seen: Observed<'_>) -> TroubleReport {
 }
 
 #[async_trait::async_trait]
-impl TroubleshootAdmin for Admin {
+impl TroubleshootService for Admin {
     async fn troubleshoot(
         &self,
         meta: &RequestMeta,

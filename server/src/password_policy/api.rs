@@ -4,7 +4,8 @@
 use super::PasswordPolicies;
 use crate::accounts::SqlAccounts;
 use crate::error::OrInternal;
-use app::api::context::{PasswordPolicyService, RequestMeta};
+use app::api::context::RequestMeta;
+use app::api::PasswordPolicyService;
 use app::domain::password_policy::{PasswordRules, PasswordVerdict};
 use app::domain::AppError;
 use std::sync::Arc;

@@ -13,7 +13,8 @@ use crate::passwords::PasswordHasher;
 use crate::policy::{registration, RegistrationRules};
 use crate::sessions::Sessions;
 use crate::verification::{answers, recovery, totp, CodeProblem, CodeRules};
-use app::api::context::{RequestMeta, SecurityInfoService};
+use app::api::context::RequestMeta;
+use app::api::SecurityInfoService;
 use app::api::{
     AuthenticatorSetup, CodeSent, Question, QuestionAnswer, RegistrationPolicy, RegistrationStatus,
     SecurityInfo,

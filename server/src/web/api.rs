@@ -4,7 +4,12 @@
 //! origin are refused before that.
 
 use crate::AppState;
-use app::api::context::{AccountService, ApiContext, RequestMeta};
+use app::api::context::RequestMeta;
+use app::api::{
+    AccountService, AuditLogService, DeliveryService, GroupService, PasswordPolicyService,
+    PolicyEditorService, ReportsService, ResetService, SecurityInfoService, TroubleshootService,
+    UserAdminService,
+};
 use app::domain::AppError;
 use axum::body::Body;
 use axum::extract::connect_info::ConnectInfo;
@@ -60,28 +65,31 @@ pub async fn server_fn(State(state): State<AppState>, request: Request<Body>) ->
     if server_fn::axum::get_server_fn_service(&path, Method::POST).is_none() {
         return error_response(AppError::NotFound);
     }
-    let accounts: Arc<dyn AccountService> = state.accounts.clone();
-    let context = ApiContext {
-        accounts,
-        security: state.security.clone(),
-        outbox: state.outbox.clone(),
-        reset: state.reset.clone(),
-        password_policy: Arc::new(crate::password_policy::PasswordPolicyApi {
-            policies: state.password_policy.clone(),
-            accounts: state.accounts.clone(),
-        }),
-        policy_admin: state.admin.clone(),
-        user_admin: state.admin.clone(),
-        group_admin: state.admin.clone(),
-        audit_admin: state.admin.clone(),
-        reports_admin: state.admin.clone(),
-        troubleshoot_admin: state.admin.clone(),
-        delivery_admin: state.admin.clone(),
-        meta: Arc::new(request_meta(&state, &request)),
-    };
-    leptos_axum::handle_server_fns_with_context(move || provide_context(context.clone()), request)
+    let meta = Arc::new(request_meta(&state, &request));
+    leptos_axum::handle_server_fns_with_context(move || provide_services(&state, &meta), request)
         .await
         .into_response()
+}
+
+/// Provides each service as its own context value, read back by `app::api::context::service`.
+fn provide_services(state: &AppState, meta: &Arc<RequestMeta>) {
+    provide_context::<Arc<dyn AccountService>>(state.accounts.clone());
+    provide_context::<Arc<dyn SecurityInfoService>>(state.security.clone());
+    provide_context::<Arc<dyn ResetService>>(state.reset.clone());
+    provide_context::<Arc<dyn PasswordPolicyService>>(Arc::new(
+        crate::password_policy::PasswordPolicyApi {
+            policies: state.password_policy.clone(),
+            accounts: state.accounts.clone(),
+        },
+    ));
+    provide_context::<Arc<dyn PolicyEditorService>>(state.admin.clone());
+    provide_context::<Arc<dyn UserAdminService>>(state.admin.clone());
+    provide_context::<Arc<dyn GroupService>>(state.admin.clone());
+    provide_context::<Arc<dyn AuditLogService>>(state.admin.clone());
+    provide_context::<Arc<dyn ReportsService>>(state.admin.clone());
+    provide_context::<Arc<dyn TroubleshootService>>(state.admin.clone());
+    provide_context::<Arc<dyn DeliveryService>>(state.admin.clone());
+    provide_context(meta.clone());
 }
 
 /// Refuses a state-changing request to `/api` unless its Origin is our public origin.

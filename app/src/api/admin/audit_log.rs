@@ -1,6 +1,8 @@
 //! The audit log viewer: filters, paging, CSV export and the integrity check.
 
 use crate::api::codec::StrictJson;
+#[cfg(feature = "ssr")]
+use crate::api::context::RequestMeta;
 use crate::domain::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -86,39 +88,44 @@ pub enum AuditHeadProblem {
 /// `next_before` (none for the newest page).
 #[server(endpoint = "list_audit", input = StrictJson)]
 pub async fn list_audit(filter: AuditFilter, before: Option<i64>) -> Result<AuditPage, AppError> {
-    let api = crate::api::context::api()?;
-    crate::api::context::finish(api.audit_admin.list(&api.meta, filter, before).await)
+    use crate::api::context;
+    let meta = context::request_meta()?;
+    let audit = context::service::<dyn AuditLogService>()?;
+    context::with_http_status(audit.list(&meta, filter, before).await)
 }
 
 /// The filtered log as CSV (capped at `AUDIT_EXPORT_CAP` events).
 #[server(endpoint = "export_audit", input = StrictJson)]
 pub async fn export_audit(filter: AuditFilter) -> Result<AuditExport, AppError> {
-    let api = crate::api::context::api()?;
-    crate::api::context::finish(api.audit_admin.export(&api.meta, filter).await)
+    use crate::api::context;
+    let meta = context::request_meta()?;
+    let audit = context::service::<dyn AuditLogService>()?;
+    context::with_http_status(audit.export(&meta, filter).await)
 }
 
 /// Walks the whole hash chain.
 #[server(endpoint = "verify_audit", input = StrictJson)]
 pub async fn verify_audit() -> Result<AuditCheck, AppError> {
-    let api = crate::api::context::api()?;
-    crate::api::context::finish(api.audit_admin.verify(&api.meta).await)
+    use crate::api::context;
+    let meta = context::request_meta()?;
+    let audit = context::service::<dyn AuditLogService>()?;
+    context::with_http_status(audit.verify(&meta).await)
 }
 
 /// Implemented by the server; every method checks the caller's role first.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
-pub trait AuditAdmin: Send + Sync {
+pub trait AuditLogService: Send + Sync {
     async fn list(
         &self,
-        meta: &crate::api::context::RequestMeta,
+        meta: &RequestMeta,
         filter: AuditFilter,
         before: Option<i64>,
     ) -> Result<AuditPage, AppError>;
     async fn export(
         &self,
-        meta: &crate::api::context::RequestMeta,
+        meta: &RequestMeta,
         filter: AuditFilter,
     ) -> Result<AuditExport, AppError>;
-    async fn verify(&self, meta: &crate::api::context::RequestMeta)
-        -> Result<AuditCheck, AppError>;
+    async fn verify(&self, meta: &RequestMeta) -> Result<AuditCheck, AppError>;
 }

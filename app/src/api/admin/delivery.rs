@@ -5,6 +5,8 @@
 //! is stored.
 
 use crate::api::codec::StrictJson;
+#[cfg(feature = "ssr")]
+use crate::api::context::RequestMeta;
 use crate::domain::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -89,15 +91,18 @@ pub struct OutboxEntry {
 #[server(endpoint = "list_outbox", input = StrictJson)]
 pub async fn list_outbox() -> Result<Vec<OutboxEntry>, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.outbox.recent(&api.meta).await)
+    let meta = context::request_meta()?;
+    let delivery = context::service::<dyn DeliveryService>()?;
+    context::with_http_status(delivery.outbox(&meta).await)
 }
 
 /// The SMTP and SMS settings in use, without their secrets.
 #[server(endpoint = "get_delivery_settings", input = StrictJson)]
 pub async fn get_delivery_settings() -> Result<DeliverySettings, AppError> {
-    let api = crate::api::context::api()?;
-    crate::api::context::finish(api.delivery_admin.settings(&api.meta).await)
+    use crate::api::context;
+    let meta = context::request_meta()?;
+    let delivery = context::service::<dyn DeliveryService>()?;
+    context::with_http_status(delivery.settings(&meta).await)
 }
 
 /// Checks, saves and applies new settings at once; answers the saved settings.
@@ -105,43 +110,47 @@ pub async fn get_delivery_settings() -> Result<DeliverySettings, AppError> {
 pub async fn save_delivery_settings(
     settings: DeliverySettings,
 ) -> Result<DeliverySettings, AppError> {
-    let api = crate::api::context::api()?;
-    crate::api::context::finish(api.delivery_admin.save_settings(&api.meta, settings).await)
+    use crate::api::context;
+    let meta = context::request_meta()?;
+    let delivery = context::service::<dyn DeliveryService>()?;
+    context::with_http_status(delivery.save_settings(&meta, settings).await)
 }
 
 /// Queues a test message through the outbox; answers its outbox id.
 #[server(endpoint = "send_test_message", input = StrictJson)]
 pub async fn send_test_message(channel: TestChannel, to: String) -> Result<i64, AppError> {
-    let api = crate::api::context::api()?;
-    crate::api::context::finish(api.delivery_admin.send_test(&api.meta, channel, to).await)
+    use crate::api::context;
+    let meta = context::request_meta()?;
+    let delivery = context::service::<dyn DeliveryService>()?;
+    context::with_http_status(delivery.send_test(&meta, channel, to).await)
 }
 
 /// Makes a failed or waiting message due now.
 #[server(endpoint = "retry_outbox", input = StrictJson)]
 pub async fn retry_outbox(id: i64) -> Result<(), AppError> {
-    let api = crate::api::context::api()?;
-    crate::api::context::finish(api.delivery_admin.retry(&api.meta, id).await)
+    use crate::api::context;
+    let meta = context::request_meta()?;
+    let delivery = context::service::<dyn DeliveryService>()?;
+    context::with_http_status(delivery.retry(&meta, id).await)
 }
 
 /// Implemented by the server; every method checks the caller's role first.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
-pub trait DeliveryAdmin: Send + Sync {
-    async fn settings(
-        &self,
-        meta: &crate::api::context::RequestMeta,
-    ) -> Result<DeliverySettings, AppError>;
+pub trait DeliveryService: Send + Sync {
+    /// The newest messages in the outbox.
+    async fn outbox(&self, meta: &RequestMeta) -> Result<Vec<OutboxEntry>, AppError>;
+    async fn settings(&self, meta: &RequestMeta) -> Result<DeliverySettings, AppError>;
     async fn save_settings(
         &self,
-        meta: &crate::api::context::RequestMeta,
+        meta: &RequestMeta,
         settings: DeliverySettings,
     ) -> Result<DeliverySettings, AppError>;
     async fn send_test(
         &self,
-        meta: &crate::api::context::RequestMeta,
+        meta: &RequestMeta,
         channel: TestChannel,
         to: String,
     ) -> Result<i64, AppError>;
-    async fn retry(&self, meta: &crate::api::context::RequestMeta, id: i64)
-        -> Result<(), AppError>;
+    async fn retry(&self, meta: &RequestMeta, id: i64) -> Result<(), AppError>;
 }

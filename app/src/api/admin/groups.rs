@@ -1,6 +1,8 @@
 //! Groups and their members.
 
 use crate::api::codec::StrictJson;
+#[cfg(feature = "ssr")]
+use crate::api::context::RequestMeta;
 use crate::domain::{AppError, FieldProblem};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -67,100 +69,92 @@ pub struct MemberList {
 /// Every group by name, with its member count (global admins).
 #[server(endpoint = "list_groups", input = StrictJson)]
 pub async fn list_groups() -> Result<Vec<GroupSummary>, AppError> {
-    let api = crate::api::context::api()?;
-    crate::api::context::finish(api.group_admin.list_groups(&api.meta).await)
+    use crate::api::context;
+    let meta = context::request_meta()?;
+    let groups = context::service::<dyn GroupService>()?;
+    context::with_http_status(groups.list_groups(&meta).await)
 }
 
 /// Creates an empty group; a name taken (in any case) is a field error on `name`.
 #[server(endpoint = "create_group", input = StrictJson)]
 pub async fn create_group(name: String) -> Result<GroupSummary, AppError> {
-    let api = crate::api::context::api()?;
-    crate::api::context::finish(api.group_admin.create_group(&api.meta, name).await)
+    use crate::api::context;
+    let meta = context::request_meta()?;
+    let groups = context::service::<dyn GroupService>()?;
+    context::with_http_status(groups.create_group(&meta, name).await)
 }
 
 /// Renames a group; the reset scope follows the new name.
 #[server(endpoint = "rename_group", input = StrictJson)]
 pub async fn rename_group(name: String, new_name: String) -> Result<GroupSummary, AppError> {
-    let api = crate::api::context::api()?;
-    crate::api::context::finish(
-        api.group_admin
-            .rename_group(&api.meta, name, new_name)
-            .await,
-    )
+    use crate::api::context;
+    let meta = context::request_meta()?;
+    let groups = context::service::<dyn GroupService>()?;
+    context::with_http_status(groups.rename_group(&meta, name, new_name).await)
 }
 
 /// Deletes a group unless the reset scope names it (`GroupInResetScope`).
 #[server(endpoint = "delete_group", input = StrictJson)]
 pub async fn delete_group(name: String) -> Result<(), AppError> {
-    let api = crate::api::context::api()?;
-    crate::api::context::finish(api.group_admin.delete_group(&api.meta, name).await)
+    use crate::api::context;
+    let meta = context::request_meta()?;
+    let groups = context::service::<dyn GroupService>()?;
+    context::with_http_status(groups.delete_group(&meta, name).await)
 }
 
 #[server(endpoint = "group_members", input = StrictJson)]
 pub async fn group_members(name: String) -> Result<MemberList, AppError> {
-    let api = crate::api::context::api()?;
-    crate::api::context::finish(api.group_admin.group_members(&api.meta, name).await)
+    use crate::api::context;
+    let meta = context::request_meta()?;
+    let groups = context::service::<dyn GroupService>()?;
+    context::with_http_status(groups.group_members(&meta, name).await)
 }
 
 /// Adds the user to the group (nothing changes if they are in it already).
 #[server(endpoint = "add_group_member", input = StrictJson)]
 pub async fn add_group_member(name: String, username: String) -> Result<MemberList, AppError> {
-    let api = crate::api::context::api()?;
-    crate::api::context::finish(
-        api.group_admin
-            .add_group_member(&api.meta, name, username)
-            .await,
-    )
+    use crate::api::context;
+    let meta = context::request_meta()?;
+    let groups = context::service::<dyn GroupService>()?;
+    context::with_http_status(groups.add_group_member(&meta, name, username).await)
 }
 
 #[server(endpoint = "remove_group_member", input = StrictJson)]
 pub async fn remove_group_member(name: String, username: String) -> Result<MemberList, AppError> {
-    let api = crate::api::context::api()?;
-    crate::api::context::finish(
-        api.group_admin
-            .remove_group_member(&api.meta, name, username)
-            .await,
-    )
+    use crate::api::context;
+    let meta = context::request_meta()?;
+    let groups = context::service::<dyn GroupService>()?;
+    context::with_http_status(groups.remove_group_member(&meta, name, username).await)
 }
 
 /// Implemented by the server; every method checks the caller's role first.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
-pub trait GroupAdmin: Send + Sync {
-    async fn list_groups(
-        &self,
-        meta: &crate::api::context::RequestMeta,
-    ) -> Result<Vec<GroupSummary>, AppError>;
+pub trait GroupService: Send + Sync {
+    async fn list_groups(&self, meta: &RequestMeta) -> Result<Vec<GroupSummary>, AppError>;
     async fn create_group(
         &self,
-        meta: &crate::api::context::RequestMeta,
+        meta: &RequestMeta,
         name: String,
     ) -> Result<GroupSummary, AppError>;
     async fn rename_group(
         &self,
-        meta: &crate::api::context::RequestMeta,
+        meta: &RequestMeta,
         name: String,
         new_name: String,
     ) -> Result<GroupSummary, AppError>;
-    async fn delete_group(
-        &self,
-        meta: &crate::api::context::RequestMeta,
-        name: String,
-    ) -> Result<(), AppError>;
-    async fn group_members(
-        &self,
-        meta: &crate::api::context::RequestMeta,
-        name: String,
-    ) -> Result<MemberList, AppError>;
+    async fn delete_group(&self, meta: &RequestMeta, name: String) -> Result<(), AppError>;
+    async fn group_members(&self, meta: &RequestMeta, name: String)
+        -> Result<MemberList, AppError>;
     async fn add_group_member(
         &self,
-        meta: &crate::api::context::RequestMeta,
+        meta: &RequestMeta,
         name: String,
         username: String,
     ) -> Result<MemberList, AppError>;
     async fn remove_group_member(
         &self,
-        meta: &crate::api::context::RequestMeta,
+        meta: &RequestMeta,
         name: String,
         username: String,
     ) -> Result<MemberList, AppError>;

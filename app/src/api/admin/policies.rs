@@ -80,7 +80,7 @@ pub struct PasswordPolicySaved {
 /// Implemented by the server; every method checks the caller's role first.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
-pub trait PolicyAdmin: Send + Sync {
+pub trait PolicyEditorService: Send + Sync {
     async fn reset_policy_editor(&self, meta: &RequestMeta) -> Result<ResetPolicyEditor, AppError>;
     async fn save_reset_policy(
         &self,
@@ -128,8 +128,9 @@ pub trait PolicyAdmin: Send + Sync {
 #[server(endpoint = "admin_reset_policy", input = StrictJson)]
 pub async fn admin_reset_policy() -> Result<ResetPolicyEditor, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.policy_admin.reset_policy_editor(&api.meta).await)
+    let meta = context::request_meta()?;
+    let editor = context::service::<dyn PolicyEditorService>()?;
+    context::with_http_status(editor.reset_policy_editor(&meta).await)
 }
 
 /// Saves the reset and registration policy together, if neither changed since
@@ -141,19 +142,19 @@ pub async fn admin_save_reset_policy(
     revisions: ResetRevisions,
 ) -> Result<ResetPolicySaved, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    let saved = api
-        .policy_admin
-        .save_reset_policy(&api.meta, reset, registration, revisions);
-    context::finish(saved.await)
+    let meta = context::request_meta()?;
+    let editor = context::service::<dyn PolicyEditorService>()?;
+    let saved = editor.save_reset_policy(&meta, reset, registration, revisions);
+    context::with_http_status(saved.await)
 }
 
 /// How many users a draft reset policy would cover and how many could reset today.
 #[server(endpoint = "admin_preview_reset_scope", input = StrictJson)]
 pub async fn admin_preview_reset_scope(reset: ResetPolicy) -> Result<ScopePreview, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.policy_admin.preview_reset_scope(&api.meta, reset).await)
+    let meta = context::request_meta()?;
+    let editor = context::service::<dyn PolicyEditorService>()?;
+    context::with_http_status(editor.preview_reset_scope(&meta, reset).await)
 }
 
 /// Adds a custom security question, in English and Greek.
@@ -163,11 +164,10 @@ pub async fn admin_add_security_question(
     text_el: String,
 ) -> Result<Vec<BankQuestion>, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    let added = api
-        .policy_admin
-        .add_security_question(&api.meta, text_en, text_el);
-    context::finish(added.await)
+    let meta = context::request_meta()?;
+    let editor = context::service::<dyn PolicyEditorService>()?;
+    let added = editor.add_security_question(&meta, text_en, text_el);
+    context::with_http_status(added.await)
 }
 
 /// Offers a question for registration again, or retires it (answers already given stay).
@@ -177,18 +177,18 @@ pub async fn admin_set_security_question_active(
     active: bool,
 ) -> Result<Vec<BankQuestion>, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    let changed = api
-        .policy_admin
-        .set_security_question_active(&api.meta, id, active);
-    context::finish(changed.await)
+    let meta = context::request_meta()?;
+    let editor = context::service::<dyn PolicyEditorService>()?;
+    let changed = editor.set_security_question_active(&meta, id, active);
+    context::with_http_status(changed.await)
 }
 
 #[server(endpoint = "admin_password_policy", input = StrictJson)]
 pub async fn admin_password_policy() -> Result<PasswordPolicyEditor, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.policy_admin.password_policy_editor(&api.meta).await)
+    let meta = context::request_meta()?;
+    let editor = context::service::<dyn PolicyEditorService>()?;
+    context::with_http_status(editor.password_policy_editor(&meta).await)
 }
 
 /// Saves the password policy if it is still at `revision`; banned words are normalised
@@ -199,11 +199,10 @@ pub async fn admin_save_password_policy(
     revision: i64,
 ) -> Result<PasswordPolicySaved, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    let saved = api
-        .policy_admin
-        .save_password_policy(&api.meta, policy, revision);
-    context::finish(saved.await)
+    let meta = context::request_meta()?;
+    let editor = context::service::<dyn PolicyEditorService>()?;
+    let saved = editor.save_password_policy(&meta, policy, revision);
+    context::with_http_status(saved.await)
 }
 
 /// Runs the wizard's password checker with a draft policy (no user names, no history).
@@ -213,7 +212,8 @@ pub async fn admin_test_password(
     password: String,
 ) -> Result<PasswordVerdict, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    let verdict = api.policy_admin.test_password(&api.meta, policy, password);
-    context::finish(verdict.await)
+    let meta = context::request_meta()?;
+    let editor = context::service::<dyn PolicyEditorService>()?;
+    let verdict = editor.test_password(&meta, policy, password);
+    context::with_http_status(verdict.await)
 }

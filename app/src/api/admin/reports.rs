@@ -1,6 +1,8 @@
 //! The overview and the reports' figures.
 
 use crate::api::codec::StrictJson;
+#[cfg(feature = "ssr")]
+use crate::api::context::RequestMeta;
 use crate::domain::reset_policy::ResetScope;
 use crate::domain::{AppError, MethodKind};
 use leptos::prelude::*;
@@ -48,21 +50,24 @@ pub struct Reports {
 
 #[server(endpoint = "get_overview", input = StrictJson)]
 pub async fn get_overview() -> Result<Overview, AppError> {
-    let api = crate::api::context::api()?;
-    crate::api::context::finish(api.reports_admin.overview(&api.meta).await)
+    use crate::api::context;
+    let meta = context::request_meta()?;
+    let reports = context::service::<dyn ReportsService>()?;
+    context::with_http_status(reports.overview(&meta).await)
 }
 
 #[server(endpoint = "get_reports", input = StrictJson)]
 pub async fn get_reports() -> Result<Reports, AppError> {
-    let api = crate::api::context::api()?;
-    crate::api::context::finish(api.reports_admin.reports(&api.meta).await)
+    use crate::api::context;
+    let meta = context::request_meta()?;
+    let reports = context::service::<dyn ReportsService>()?;
+    context::with_http_status(reports.reports(&meta).await)
 }
 
 /// Implemented by the server; every method checks the caller's role first.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
-pub trait ReportsAdmin: Send + Sync {
-    async fn overview(&self, meta: &crate::api::context::RequestMeta)
-        -> Result<Overview, AppError>;
-    async fn reports(&self, meta: &crate::api::context::RequestMeta) -> Result<Reports, AppError>;
+pub trait ReportsService: Send + Sync {
+    async fn overview(&self, meta: &RequestMeta) -> Result<Overview, AppError>;
+    async fn reports(&self, meta: &RequestMeta) -> Result<Reports, AppError>;
 }

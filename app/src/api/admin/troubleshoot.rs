@@ -3,6 +3,8 @@
 //! sentences, so the page words them in the admin's language.
 
 use crate::api::codec::StrictJson;
+#[cfg(feature = "ssr")]
+use crate::api::context::RequestMeta;
 use crate::domain::{AppError, MethodKind, RegistrationDue};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -136,17 +138,19 @@ pub struct TroubleReport {
 /// check by check (global and helpdesk admins).
 #[server(endpoint = "troubleshoot_user", input = StrictJson)]
 pub async fn troubleshoot_user(user: String) -> Result<TroubleReport, AppError> {
-    let api = crate::api::context::api()?;
-    crate::api::context::finish(api.troubleshoot_admin.troubleshoot(&api.meta, user).await)
+    use crate::api::context;
+    let meta = context::request_meta()?;
+    let troubleshoot = context::service::<dyn TroubleshootService>()?;
+    context::with_http_status(troubleshoot.troubleshoot(&meta, user).await)
 }
 
 /// Implemented by the server; every method checks the caller's role first.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
-pub trait TroubleshootAdmin: Send + Sync {
+pub trait TroubleshootService: Send + Sync {
     async fn troubleshoot(
         &self,
-        meta: &crate::api::context::RequestMeta,
+        meta: &RequestMeta,
         user: String,
     ) -> Result<TroubleReport, AppError>;
 }

@@ -1,6 +1,8 @@
 //! Users: search, the user page, helpdesk actions, and CSV import and export.
 
 use crate::api::codec::StrictJson;
+#[cfg(feature = "ssr")]
+use crate::api::context::RequestMeta;
 use crate::api::MethodView;
 use crate::domain::{AdminSection, AppError, FieldProblem, Role};
 use leptos::prelude::*;
@@ -197,89 +199,78 @@ pub async fn list_users(
     status: Option<AccountStatus>,
 ) -> Result<UserPage, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(
-        api.user_admin
-            .list_users(&api.meta, search, page, group, status)
-            .await,
-    )
+    let meta = context::request_meta()?;
+    let users = context::service::<dyn UserAdminService>()?;
+    context::with_http_status(users.list_users(&meta, search, page, group, status).await)
 }
 
 /// One user, by username.
 #[server(endpoint = "get_user", input = StrictJson)]
 pub async fn get_user(username: String) -> Result<UserDetail, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.user_admin.get_user(&api.meta, username).await)
+    let meta = context::request_meta()?;
+    let users = context::service::<dyn UserAdminService>()?;
+    context::with_http_status(users.get_user(&meta, username).await)
 }
 
 /// Creates a user without a password; a reset gives them a temporary one.
 #[server(endpoint = "create_user", input = StrictJson)]
 pub async fn create_user(username: String, profile: UserProfile) -> Result<String, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(
-        api.user_admin
-            .create_user(&api.meta, username, profile)
-            .await,
-    )
+    let meta = context::request_meta()?;
+    let users = context::service::<dyn UserAdminService>()?;
+    context::with_http_status(users.create_user(&meta, username, profile).await)
 }
 
 #[server(endpoint = "update_user", input = StrictJson)]
 pub async fn update_user(username: String, profile: UserProfile) -> Result<UserDetail, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(
-        api.user_admin
-            .update_user(&api.meta, username, profile)
-            .await,
-    )
+    let meta = context::request_meta()?;
+    let users = context::service::<dyn UserAdminService>()?;
+    context::with_http_status(users.update_user(&meta, username, profile).await)
 }
 
 /// Disables (ending every session) or enables a user.
 #[server(endpoint = "set_user_enabled", input = StrictJson)]
 pub async fn set_user_enabled(username: String, enabled: bool) -> Result<UserDetail, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(
-        api.user_admin
-            .set_enabled(&api.meta, username, enabled)
-            .await,
-    )
+    let meta = context::request_meta()?;
+    let users = context::service::<dyn UserAdminService>()?;
+    context::with_http_status(users.set_enabled(&meta, username, enabled).await)
 }
 
 /// A new temporary password the user must change at their next sign-in; every session ends.
 #[server(endpoint = "reset_user_password", input = StrictJson)]
 pub async fn reset_user_password(username: String) -> Result<TempPassword, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.user_admin.reset_password(&api.meta, username).await)
+    let meta = context::request_meta()?;
+    let users = context::service::<dyn UserAdminService>()?;
+    context::with_http_status(users.reset_password(&meta, username).await)
 }
 
 #[server(endpoint = "unlock_user", input = StrictJson)]
 pub async fn unlock_user(username: String) -> Result<UserDetail, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.user_admin.unlock(&api.meta, username).await)
+    let meta = context::request_meta()?;
+    let users = context::service::<dyn UserAdminService>()?;
+    context::with_http_status(users.unlock(&meta, username).await)
 }
 
 #[server(endpoint = "revoke_user_sessions", input = StrictJson)]
 pub async fn revoke_user_sessions(username: String) -> Result<UserDetail, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.user_admin.revoke_sessions(&api.meta, username).await)
+    let meta = context::request_meta()?;
+    let users = context::service::<dyn UserAdminService>()?;
+    context::with_http_status(users.revoke_sessions(&meta, username).await)
 }
 
 /// Removes the user's registered methods, so they must register again at next sign-in.
 #[server(endpoint = "require_reregistration", input = StrictJson)]
 pub async fn require_reregistration(username: String) -> Result<UserDetail, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(
-        api.user_admin
-            .require_reregistration(&api.meta, username)
-            .await,
-    )
+    let meta = context::request_meta()?;
+    let users = context::service::<dyn UserAdminService>()?;
+    context::with_http_status(users.require_reregistration(&meta, username).await)
 }
 
 /// The users matching the filters (all of them with empty filters) as CSV:
@@ -291,12 +282,9 @@ pub async fn export_users(
     status: Option<AccountStatus>,
 ) -> Result<String, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(
-        api.user_admin
-            .export_users(&api.meta, search, group, status)
-            .await,
-    )
+    let meta = context::request_meta()?;
+    let users = context::service::<dyn UserAdminService>()?;
+    context::with_http_status(users.export_users(&meta, search, group, status).await)
 }
 
 /// Checks every row of a CSV file; `apply` false writes nothing, true imports every valid
@@ -304,75 +292,68 @@ pub async fn export_users(
 #[server(endpoint = "import_users", input = StrictJson)]
 pub async fn import_users(csv: String, apply: bool) -> Result<ImportSummary, AppError> {
     use crate::api::context;
-    let api = context::api()?;
-    context::finish(api.user_admin.import_users(&api.meta, csv, apply).await)
+    let meta = context::request_meta()?;
+    let users = context::service::<dyn UserAdminService>()?;
+    context::with_http_status(users.import_users(&meta, csv, apply).await)
 }
 
 /// Implemented by the server; every method checks the caller's role first.
 #[cfg(feature = "ssr")]
 #[async_trait::async_trait]
-pub trait UserAdmin: Send + Sync {
+pub trait UserAdminService: Send + Sync {
     async fn list_users(
         &self,
-        meta: &crate::api::context::RequestMeta,
+        meta: &RequestMeta,
         search: String,
         page: u32,
         group: Option<String>,
         status: Option<AccountStatus>,
     ) -> Result<UserPage, AppError>;
-    async fn get_user(
-        &self,
-        meta: &crate::api::context::RequestMeta,
-        username: String,
-    ) -> Result<UserDetail, AppError>;
+    async fn get_user(&self, meta: &RequestMeta, username: String) -> Result<UserDetail, AppError>;
     async fn create_user(
         &self,
-        meta: &crate::api::context::RequestMeta,
+        meta: &RequestMeta,
         username: String,
         profile: UserProfile,
     ) -> Result<String, AppError>;
     async fn update_user(
         &self,
-        meta: &crate::api::context::RequestMeta,
+        meta: &RequestMeta,
         username: String,
         profile: UserProfile,
     ) -> Result<UserDetail, AppError>;
     async fn set_enabled(
         &self,
-        meta: &crate::api::context::RequestMeta,
+        meta: &RequestMeta,
         username: String,
         enabled: bool,
     ) -> Result<UserDetail, AppError>;
     async fn reset_password(
         &self,
-        meta: &crate::api::context::RequestMeta,
+        meta: &RequestMeta,
         username: String,
     ) -> Result<TempPassword, AppError>;
-    async fn unlock(
-        &self,
-        meta: &crate::api::context::RequestMeta,
-        username: String,
-    ) -> Result<UserDetail, AppError>;
+    async fn unlock(&self, meta: &RequestMeta, username: String) -> Result<UserDetail, AppError>;
     async fn revoke_sessions(
         &self,
-        meta: &crate::api::context::RequestMeta,
+        meta: &RequestMeta,
         username: String,
     ) -> Result<UserDetail, AppError>;
     async fn require_reregistration(
         &self,
-        meta: &crate::api::context::RequestMeta,
+        meta: &RequestMeta,
         username: String,
     ) -> Result<UserDetail, AppError>;
     async fn export_users(
         &self,
-        meta: &crate::api::context::RequestMeta,
+        meta: &RequestMeta,
         search: String,
         group: Option<String>,
         status: Option<AccountStatus>,
     ) -> Result<String, AppError>;
     async fn import_users(
         &self,
-        meta: &crate::api::context::RequestMeta,
+        meta: &RequestMeta,
         csv: String,
         apply: bool,
     ) -> Result<ImportSummary, AppError>;

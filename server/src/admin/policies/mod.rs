@@ -8,7 +8,7 @@ mod scope;
 
 use super::Admin;
 use crate::audit::{AuditEvent, AuditKind, Outcome};
-use app::api::admin::policies::PolicyAdmin;
+use app::api::admin::policies::PolicyEditorService;
 use app::api::context::RequestMeta;
 use app::api::{
     BankQuestion, PasswordPolicyEditor, PasswordPolicySaved, RegistrationPolicy, ResetPolicyEditor,
@@ -34,7 +34,7 @@ impl Admin {
 }
 
 #[async_trait::async_trait]
-impl PolicyAdmin for Admin {
+impl PolicyEditorService for Admin {
     async fn reset_policy_editor(&self, meta: &RequestMeta) -> Result<ResetPolicyEditor, AppError> {
         self.require(meta, AdminSection::ResetPolicy).await?;
         reset::editor(self, &meta.request_id).await

@@ -14,7 +14,7 @@ use crate::accounts::store::{self, UserRecord};
 use crate::accounts::Caller;
 use crate::audit::{AuditEvent, AuditKind, Outcome};
 use crate::error::OrInternal;
-use app::api::admin::users::UserAdmin;
+use app::api::admin::users::UserAdminService;
 use app::api::context::RequestMeta;
 use app::api::{
     AccountStatus, ImportSummary, TempPassword, UserAction, UserDetail, UserPage, UserProfile,
@@ -160,7 +160,7 @@ impl Admin {
 }
 
 #[async_trait::async_trait]
-impl UserAdmin for Admin {
+impl UserAdminService for Admin {
     async fn list_users(
         &self,
         meta: &RequestMeta,
