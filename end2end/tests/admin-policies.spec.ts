@@ -14,22 +14,24 @@ import {
   feedbackItems,
   ok,
   passEmailGate,
+  readRegistrationPolicy,
   readResetPolicy,
   registerEmail,
   registerRecoveryCodes,
-  saveResetPolicy,
+  savePolicies,
   startReset,
   stepHeading,
   submitCode,
   submitNewPassword,
   withSession,
   wizardText,
+  type RegistrationPolicy,
   type ResetPolicy,
 } from './reset-support';
 
 test.describe.configure({ mode: 'serial', timeout: 90_000 });
 
-type Registration = Record<string, unknown>;
+type Registration = RegistrationPolicy;
 type PasswordEditor = { policy: Record<string, unknown>; revision: number };
 
 const inAddress = 'ines.reset@policy.example.net';
@@ -42,14 +44,14 @@ let savedPassword: Record<string, unknown> | undefined;
 let recoveryCodes: string[] = [];
 
 async function restoreReset(session: APIRequestContext) {
-  if (savedReset) await saveResetPolicy(session, savedReset);
-  if (savedRegistration) await ok(session, 'update_registration_policy', { policy: savedRegistration });
+  // Both at once: either alone may break a rule the other half still holds.
+  await savePolicies(session, { reset: savedReset, registration: savedRegistration });
 }
 
 test.beforeAll(async () => {
   admin = await apiSession('e2e-admin');
   savedReset = await readResetPolicy(admin);
-  savedRegistration = await ok<Registration>(admin, 'registration_policy');
+  savedRegistration = await readRegistrationPolicy(admin);
   savedPassword = (await ok<PasswordEditor>(admin, 'admin_password_policy')).policy;
   // The in-scope user proves herself by email or a recovery code; the other by email.
   recoveryCodes = await withSession('ap-in', async (s) => {

@@ -4,11 +4,10 @@
 // admin API and always switches it off again.
 import { test, expect, type Browser, type BrowserContext } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
-import { apiCall, env, signIn, signInToAccount, signOut } from './support';
+import { env, signIn, signInToAccount, signOut } from './support';
+import { saveRegistrationPolicy } from './reset-support';
 
-const policy = (on: boolean) => ({
-  policy: { require_at_sign_in: on, reconfirm_days: 180, methods_required: 1, postpone_limit: 3, question_count: 3 },
-});
+const policy = (on: boolean) => ({ require_at_sign_in: on, reconfirm_days: 180, methods_required: 1, postpone_limit: 3, question_count: 3 });
 
 let admin: BrowserContext | undefined;
 
@@ -18,8 +17,7 @@ async function setPolicy(browser: Browser, on: boolean) {
     const page = await admin.newPage();
     await signInToAccount(page, 'e2e-admin', env.password, 'E2E Admin');
   }
-  const response = await apiCall(admin.request, 'update_registration_policy', policy(on));
-  expect(response.status(), await response.text()).toBe(200);
+  await saveRegistrationPolicy(admin.request, policy(on));
 }
 
 test.afterAll(async ({ browser }) => {

@@ -201,13 +201,47 @@ export async function withSession<T>(username: string, register: (session: APIRe
 // ---- The reset policy, as a global admin ----------------------------------------------------
 
 export type ResetPolicy = Record<string, unknown> & { methods_required: number };
+export type RegistrationPolicy = Record<string, unknown>;
+
+/** The reset policy page's documents, with the revisions a save must name. */
+export type PolicyEditor = {
+  reset: ResetPolicy;
+  registration: RegistrationPolicy;
+  revisions: { reset: number; registration: number };
+};
+
+export async function readPolicies(admin: APIRequestContext): Promise<PolicyEditor> {
+  return ok<PolicyEditor>(admin, 'admin_reset_policy');
+}
+
+/** Saves both documents through the dashboard's revision-checked save, from a fresh load. */
+export async function savePolicies(
+  admin: APIRequestContext,
+  change: { reset?: ResetPolicy; registration?: RegistrationPolicy },
+): Promise<PolicyEditor> {
+  const loaded = await readPolicies(admin);
+  const saved = await ok<{ editor: PolicyEditor }>(admin, 'admin_save_reset_policy', {
+    reset: change.reset ?? loaded.reset,
+    registration: change.registration ?? loaded.registration,
+    revisions: loaded.revisions,
+  });
+  return saved.editor;
+}
 
 export async function readResetPolicy(admin: APIRequestContext): Promise<ResetPolicy> {
-  return ok<ResetPolicy>(admin, 'reset_policy');
+  return (await readPolicies(admin)).reset;
 }
 
 export async function saveResetPolicy(admin: APIRequestContext, policy: ResetPolicy): Promise<ResetPolicy> {
-  return ok<ResetPolicy>(admin, 'update_reset_policy', { policy });
+  return (await savePolicies(admin, { reset: policy })).reset;
+}
+
+export async function readRegistrationPolicy(admin: APIRequestContext): Promise<RegistrationPolicy> {
+  return (await readPolicies(admin)).registration;
+}
+
+export async function saveRegistrationPolicy(admin: APIRequestContext, policy: RegistrationPolicy): Promise<RegistrationPolicy> {
+  return (await savePolicies(admin, { registration: policy })).registration;
 }
 
 // ---- Walking the wizard ---------------------------------------------------------------------

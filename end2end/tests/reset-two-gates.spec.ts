@@ -1,5 +1,6 @@
 // Two gates for ordinary users: a global admin sets the reset policy's `methods_required`
-// to 2 through the policy API for this file only, and always puts the saved policy back.
+// to 2 through the policy API for this file only (registration then asks for two methods
+// as well, which the dashboard's save requires), and always puts the saved policies back.
 // The tests run one after the other, since the policy is shared by the whole server.
 import { test, expect, type APIRequestContext } from '@playwright/test';
 import { signInToAccount } from './support';
@@ -10,38 +11,45 @@ import {
   nextTotp,
   passEmailGate,
   passSmsGate,
-  readResetPolicy,
+  readPolicies,
   registerAuthenticator,
   registerEmail,
   registerPhone,
   registerQuestions,
-  saveResetPolicy,
+  savePolicies,
   startReset,
   stepHeading,
   submitCode,
   submitNewPassword,
   withSession,
   wizardText,
-  type ResetPolicy,
+  type PolicyEditor,
 } from './reset-support';
 
 test.describe.configure({ mode: 'serial', timeout: 60_000 });
 
 let admin: APIRequestContext | undefined;
-let saved: ResetPolicy | undefined;
+let saved: PolicyEditor | undefined;
 
 test.beforeAll(async () => {
   admin = await apiSession('e2e-admin');
-  saved = await readResetPolicy(admin);
-  const two = await saveResetPolicy(admin, { ...saved, methods_required: 2 });
-  expect(two.methods_required).toBe(2);
+  saved = await readPolicies(admin);
+  const required = Math.max(2, Number(saved.registration.methods_required));
+  const two = await savePolicies(admin, {
+    reset: { ...saved.reset, methods_required: 2 },
+    registration: { ...saved.registration, methods_required: required },
+  });
+  expect(two.reset.methods_required).toBe(2);
 });
 
 test.afterAll(async () => {
   // A fresh session: the one from beforeAll may have ended if a test failed oddly.
   const restore = admin ?? (await apiSession('e2e-admin'));
   try {
-    if (saved) expect((await saveResetPolicy(restore, saved)).methods_required).toBe(saved.methods_required);
+    if (saved) {
+      const back = await savePolicies(restore, { reset: saved.reset, registration: saved.registration });
+      expect(back.reset.methods_required).toBe(saved.reset.methods_required);
+    }
   } finally {
     await restore.dispose();
   }

@@ -59,8 +59,6 @@ pub fn register_server_functions() {
     register_explicit::<RemoveMethod>();
     register_explicit::<ConfirmSecurityInfo>();
     register_explicit::<PostponeRegistration>();
-    register_explicit::<GetRegistrationPolicy>();
-    register_explicit::<UpdateRegistrationPolicy>();
     register_explicit::<ResetChallenge>();
     register_explicit::<ResetBegin>();
     register_explicit::<ResetState>();
@@ -73,8 +71,6 @@ pub fn register_server_functions() {
     register_explicit::<ResetCancel>();
     register_explicit::<GetPasswordRules>();
     register_explicit::<CheckPassword>();
-    register_explicit::<GetResetPolicy>();
-    register_explicit::<UpdateResetPolicy>();
     register_explicit::<ListGroups>();
     register_explicit::<CreateGroup>();
     register_explicit::<RenameGroup>();

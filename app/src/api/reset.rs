@@ -110,15 +110,6 @@ pub trait ResetService: Send + Sync {
     ) -> Result<(WizardView, SetCookie), AppError>;
     async fn unlock(&self, meta: &RequestMeta) -> Result<(WizardView, SetCookie), AppError>;
     async fn cancel(&self, meta: &RequestMeta) -> Result<SetCookie, AppError>;
-    async fn policy(
-        &self,
-        meta: &RequestMeta,
-    ) -> Result<crate::domain::reset_policy::ResetPolicy, AppError>;
-    async fn update_policy(
-        &self,
-        meta: &RequestMeta,
-        policy: crate::domain::reset_policy::ResetPolicy,
-    ) -> Result<crate::domain::reset_policy::ResetPolicy, AppError>;
 }
 
 /// A fresh CAPTCHA challenge for the first step.
@@ -230,24 +221,4 @@ pub async fn reset_cancel() -> Result<(), AppError> {
     let reset = context::service::<dyn ResetService>()?;
     let result = reset.cancel(&meta).await;
     context::with_http_status(result.map(context::set_cookie))
-}
-
-/// The reset policy in force (global admins; the dashboard's editor builds on this).
-#[server(endpoint = "reset_policy", input = StrictJson)]
-pub async fn get_reset_policy() -> Result<crate::domain::reset_policy::ResetPolicy, AppError> {
-    use crate::api::context;
-    let meta = context::request_meta()?;
-    let reset = context::service::<dyn ResetService>()?;
-    context::with_http_status(reset.policy(&meta).await)
-}
-
-/// Saves the reset policy (global admins).
-#[server(endpoint = "update_reset_policy", input = StrictJson)]
-pub async fn update_reset_policy(
-    policy: crate::domain::reset_policy::ResetPolicy,
-) -> Result<crate::domain::reset_policy::ResetPolicy, AppError> {
-    use crate::api::context;
-    let meta = context::request_meta()?;
-    let reset = context::service::<dyn ResetService>()?;
-    context::with_http_status(reset.update_policy(&meta, policy).await)
 }

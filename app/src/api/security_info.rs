@@ -131,13 +131,6 @@ pub trait SecurityInfoService: Send + Sync {
     ) -> Result<SecurityInfo, AppError>;
     async fn reconfirm(&self, meta: &RequestMeta) -> Result<SecurityInfo, AppError>;
     async fn postpone(&self, meta: &RequestMeta) -> Result<u32, AppError>;
-    async fn registration_policy(&self, meta: &RequestMeta)
-        -> Result<RegistrationPolicy, AppError>;
-    async fn update_registration_policy(
-        &self,
-        meta: &RequestMeta,
-        policy: RegistrationPolicy,
-    ) -> Result<RegistrationPolicy, AppError>;
 }
 
 #[server(endpoint = "security_info", input = StrictJson)]
@@ -252,25 +245,4 @@ pub async fn postpone_registration() -> Result<u32, AppError> {
     let meta = context::request_meta()?;
     let security = context::service::<dyn SecurityInfoService>()?;
     context::with_http_status(security.postpone(&meta).await)
-}
-
-/// The registration policy in force (global admins).
-#[server(endpoint = "registration_policy", input = StrictJson)]
-pub async fn get_registration_policy() -> Result<RegistrationPolicy, AppError> {
-    use crate::api::context;
-    let meta = context::request_meta()?;
-    let security = context::service::<dyn SecurityInfoService>()?;
-    context::with_http_status(security.registration_policy(&meta).await)
-}
-
-/// Saves the registration policy (global admins; the dashboard's editor builds on this).
-#[server(endpoint = "update_registration_policy", input = StrictJson)]
-pub async fn update_registration_policy(
-    policy: RegistrationPolicy,
-) -> Result<RegistrationPolicy, AppError> {
-    use crate::api::context;
-    let meta = context::request_meta()?;
-    let security = context::service::<dyn SecurityInfoService>()?;
-    let result = security.update_registration_policy(&meta, policy);
-    context::with_http_status(result.await)
 }

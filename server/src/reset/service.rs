@@ -143,18 +143,6 @@ impl ResetService for SqlReset {
     async fn cancel(&self, meta: &RequestMeta) -> Result<SetCookie, AppError> {
         self.cancel_step(meta).await
     }
-
-    async fn policy(&self, meta: &RequestMeta) -> Result<ResetPolicy, AppError> {
-        self.admin_policy(meta).await
-    }
-
-    async fn update_policy(
-        &self,
-        meta: &RequestMeta,
-        policy: ResetPolicy,
-    ) -> Result<ResetPolicy, AppError> {
-        self.save_policy(meta, policy).await
-    }
 }
 
 /// Queueing fails only on storage (SMS is offered only where it can be sent).

@@ -5,7 +5,6 @@
 use super::messages::{code_email, code_sms, Language};
 use super::store;
 use crate::accounts::{Caller, SqlAccounts};
-use crate::audit::{AuditEvent, AuditKind, Outcome};
 use crate::clock::SharedClock;
 use crate::delivery::{Channel, Delivery, Message};
 use crate::error::OrInternal;
@@ -20,7 +19,7 @@ use app::api::{
     SecurityInfo,
 };
 use app::domain::security_info::{parse_code, CODE_DIGITS, TOTP_DIGITS};
-use app::domain::{AppError, Email, FieldProblem, MethodKind, PhoneNumber, Role};
+use app::domain::{AppError, Email, FieldProblem, MethodKind, PhoneNumber};
 use sqlx::SqlitePool;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -525,44 +524,5 @@ impl SecurityInfoService for SqlSecurityInfo {
             "registration postponed"
         );
         Ok(info.postpones_left - 1)
-    }
-
-    async fn registration_policy(
-        &self,
-        meta: &RequestMeta,
-    ) -> Result<RegistrationPolicy, AppError> {
-        self.accounts.require(meta, &[Role::GlobalAdmin]).await?;
-        self.registration
-            .current(&self.pool)
-            .await
-            .or_internal(&meta.request_id)
-    }
-
-    async fn update_registration_policy(
-        &self,
-        meta: &RequestMeta,
-        policy: RegistrationPolicy,
-    ) -> Result<RegistrationPolicy, AppError> {
-        let rid = meta.request_id.as_str();
-        let caller = self.accounts.require(meta, &[Role::GlobalAdmin]).await?;
-        self.registration
-            .save(&self.pool, &policy, self.clock.now())
-            .await
-            .or_internal(rid)??;
-        tracing::info!(
-            request_id = rid,
-            user_id = caller.user.id,
-            ?policy,
-            "registration policy saved"
-        );
-        let event = AuditEvent::by_admin(
-            AuditKind::PolicyChanged,
-            Outcome::Success,
-            caller.user.id,
-            meta,
-        )
-        .detail("registration policy saved");
-        self.audit.record(event).await.or_internal(rid)?;
-        Ok(policy)
     }
 }

@@ -64,14 +64,10 @@ async fn five_kinds_of_name() -> TestApp {
     }
     drop(conn);
     let admin = app.session("chief").await;
-    let mut policy = app.call("reset_policy", json!({}), Some(&admin)).await.body;
-    policy["scope"] = json!({ "Groups": ["staff"] });
     let saved = app
-        .call(
-            "update_reset_policy",
-            json!({ "policy": policy }),
-            Some(&admin),
-        )
+        .edit_policies(&admin, |reset, _| {
+            reset["scope"] = json!({ "Groups": ["staff"] })
+        })
         .await;
     assert_eq!(saved.status, 200, "{}", saved.text);
     app

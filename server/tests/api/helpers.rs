@@ -154,6 +154,35 @@ impl TestApp {
         reply.session_cookie().expect("a session cookie")
     }
 
+    /// The reset policy page as `cookie` loads it: `reset`, `registration`, `revisions`.
+    pub async fn policy_editor(&self, cookie: &str) -> Value {
+        let reply = self
+            .call("admin_reset_policy", serde_json::json!({}), Some(cookie))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        reply.body
+    }
+
+    /// Loads the reset policy page, lets `edit` change the reset and registration policy,
+    /// and saves them as the dashboard does, at the revisions just loaded.
+    pub async fn edit_policies(
+        &self,
+        cookie: &str,
+        edit: impl FnOnce(&mut Value, &mut Value),
+    ) -> Reply {
+        let editor = self.policy_editor(cookie).await;
+        let (mut reset, mut registration) =
+            (editor["reset"].clone(), editor["registration"].clone());
+        edit(&mut reset, &mut registration);
+        let args = serde_json::json!({
+            "reset": reset,
+            "registration": registration,
+            "revisions": editor["revisions"],
+        });
+        self.call("admin_save_reset_policy", args, Some(cookie))
+            .await
+    }
+
     pub async fn current_user(&self, cookie: &str) -> Value {
         self.call("current_user", serde_json::json!({}), Some(cookie))
             .await

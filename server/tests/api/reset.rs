@@ -451,17 +451,12 @@ async fn two_gates_by_policy_with_sms_and_security_questions() {
     let admin = app.add_user("root", &[Role::GlobalAdmin]).await;
     let _ = admin;
     let admin_cookie = app.session("root").await;
-    let mut policy = app
-        .call("reset_policy", json!({}), Some(&admin_cookie))
-        .await
-        .body;
-    policy["methods_required"] = json!(2);
+    // Registration must ask for at least as many methods as the gates need.
     let saved = app
-        .call(
-            "update_reset_policy",
-            json!({ "policy": policy }),
-            Some(&admin_cookie),
-        )
+        .edit_policies(&admin_cookie, |reset, registration| {
+            reset["methods_required"] = json!(2);
+            registration["methods_required"] = json!(2);
+        })
         .await;
     assert_eq!(saved.status, 200, "{}", saved.text);
 
@@ -829,17 +824,10 @@ async fn a_registered_address_finds_the_account_and_scope_by_group_decides_who_m
         .unwrap();
     drop(conn);
 
-    let mut policy = app
-        .call("reset_policy", json!({}), Some(&admin_cookie))
-        .await
-        .body;
-    policy["scope"] = json!({ "Groups": ["pilots"] });
     let saved = app
-        .call(
-            "update_reset_policy",
-            json!({ "policy": policy }),
-            Some(&admin_cookie),
-        )
+        .edit_policies(&admin_cookie, |reset, _| {
+            reset["scope"] = json!({ "Groups": ["pilots"] })
+        })
         .await;
     assert_eq!(saved.status, 200, "{}", saved.text);
 
@@ -869,17 +857,10 @@ async fn the_admins_contact_text_comes_with_the_first_challenge_and_every_step()
     let app = reset_app().await;
     app.add_user("head", &[Role::GlobalAdmin]).await;
     let cookie = app.session("head").await;
-    let mut policy = app
-        .call("reset_policy", json!({}), Some(&cookie))
-        .await
-        .body;
-    policy["contact_admin"] = json!("Call the service desk on 1234.");
     let saved = app
-        .call(
-            "update_reset_policy",
-            json!({ "policy": policy }),
-            Some(&cookie),
-        )
+        .edit_policies(&cookie, |reset, _| {
+            reset["contact_admin"] = json!("Call the service desk on 1234.")
+        })
         .await;
     assert_eq!(saved.status, 200, "{}", saved.text);
     let challenge = app.call("reset_challenge", json!({}), None).await;
@@ -893,30 +874,20 @@ async fn the_admins_contact_text_comes_with_the_first_challenge_and_every_step()
         "Call the service desk on 1234."
     );
     // A policy that breaks its own rules is refused and changes nothing.
-    let mut bad = app
-        .call("reset_policy", json!({}), Some(&cookie))
-        .await
-        .body;
-    bad["methods_required"] = json!(2);
-    bad["methods"] = json!(["email"]);
     let refused = app
-        .call(
-            "update_reset_policy",
-            json!({ "policy": bad }),
-            Some(&cookie),
-        )
+        .edit_policies(&cookie, |reset, _| {
+            reset["methods_required"] = json!(2);
+            reset["methods"] = json!(["email"]);
+        })
         .await;
     assert_eq!(refused.status, 422, "{}", refused.text);
-    let now = app
-        .call("reset_policy", json!({}), Some(&cookie))
-        .await
-        .body;
-    assert_eq!(now["methods_required"], 1);
+    let now = app.policy_editor(&cookie).await;
+    assert_eq!(now["reset"]["methods_required"], 1);
     // Only global admins may read or change it.
     app.add_user("plain", &[]).await;
     let plain = app.session("plain").await;
     assert_eq!(
-        app.call("reset_policy", json!({}), Some(&plain))
+        app.call("admin_reset_policy", json!({}), Some(&plain))
             .await
             .status,
         403

@@ -762,60 +762,52 @@ async fn only_a_global_admin_reads_and_changes_the_registration_policy() {
     for user in ["jane", "helen"] {
         let cookie = app.session(user).await;
         let read = app
-            .call("registration_policy", json!({}), Some(&cookie))
+            .call("admin_reset_policy", json!({}), Some(&cookie))
             .await;
         assert_eq!(read.status, 403, "{user}: {}", read.text);
         assert_eq!(read.body, json!("Forbidden"));
+        let args = json!({
+            "reset": app::domain::reset_policy::ResetPolicy::default(),
+            "registration": policy,
+            "revisions": { "reset": 0, "registration": 0 },
+        });
         let write = app
-            .call(
-                "update_registration_policy",
-                json!({ "policy": policy }),
-                Some(&cookie),
-            )
+            .call("admin_save_reset_policy", args, Some(&cookie))
             .await;
         assert_eq!(write.status, 403, "{user}: {}", write.text);
     }
 
     let admin = app.session("root").await;
-    let defaults = app
-        .call("registration_policy", json!({}), Some(&admin))
-        .await;
-    assert_eq!(defaults.status, 200, "{}", defaults.text);
-    assert_eq!(defaults.body["methods_required"], 1);
-    assert_eq!(defaults.body["postpone_limit"], 3);
+    let defaults = app.policy_editor(&admin).await["registration"].clone();
+    assert_eq!(defaults["methods_required"], 1);
+    assert_eq!(defaults["postpone_limit"], 3);
 
     let saved = app
-        .call(
-            "update_registration_policy",
-            json!({ "policy": policy }),
-            Some(&admin),
-        )
+        .edit_policies(&admin, |_, registration| *registration = policy.clone())
         .await;
     assert_eq!(saved.status, 200, "{}", saved.text);
-    assert_eq!(saved.body, policy);
-    let read = app
-        .call("registration_policy", json!({}), Some(&admin))
-        .await;
-    assert_eq!(read.body, policy);
+    assert_eq!(saved.body["editor"]["registration"], policy);
+    let read = app.policy_editor(&admin).await;
+    assert_eq!(read["registration"], policy);
 
     let mut three = policy.clone();
     three["methods_required"] = json!(3);
     let refused = app
-        .call(
-            "update_registration_policy",
-            json!({ "policy": three }),
-            Some(&admin),
-        )
+        .edit_policies(&admin, |_, registration| *registration = three)
         .await;
     assert_eq!(refused.status, 422, "{}", refused.text);
     assert_eq!(
         refused.body,
-        json!({ "Invalid": { "field": "methods_required", "problem": "OutOfRange" } })
+        json!({ "Invalid": {
+            "field": "registration.methods_required",
+            "problem": { "Between": { "min": 1, "max": 2 } },
+        } })
     );
-    let read = app
-        .call("registration_policy", json!({}), Some(&admin))
-        .await;
-    assert_eq!(read.body, policy, "the refused policy was not saved");
+    let read = app.policy_editor(&admin).await;
+    assert_eq!(
+        read["registration"], policy,
+        "the refused policy was not saved"
+    );
 
     // The saved policy is the one users are held to.
     let cookie = app.session("jane").await;

@@ -74,7 +74,12 @@ async fn unknown_fields_in_any_server_function_body_are_refused_with_400() {
     let wizard = wizard.expect("a wizard cookie");
     assert_eq!(choose(&app, &wizard, "email").await.status, 200);
     let answer = json!({ "answer": { "code": "00000000", "answers": [] } });
-    let policy = app.call("reset_policy", json!({}), Some(&admin)).await.body;
+    let editor = app.policy_editor(&admin).await;
+    let policies = json!({
+        "reset": editor["reset"],
+        "registration": editor["registration"],
+        "revisions": editor["revisions"],
+    });
 
     let cases = [
         Case {
@@ -115,10 +120,10 @@ async fn unknown_fields_in_any_server_function_body_are_refused_with_400() {
             ok: 410,
         },
         Case {
-            function: "update_reset_policy",
-            body: json!({ "policy": policy }),
+            function: "admin_save_reset_policy",
+            body: policies,
             cookie: Some(admin.clone()),
-            strays: &["", "/policy"],
+            strays: &["", "/reset", "/registration", "/revisions"],
             ok: 200,
         },
         // Optional arguments may still be left out.

@@ -3,7 +3,6 @@
 //! for decoys to copy.
 
 use super::SqlReset;
-use crate::audit::{AuditEvent, AuditKind, Outcome};
 use crate::delivery::Channel;
 use crate::error::OrInternal;
 use crate::reset::account::Deliverable;
@@ -12,7 +11,7 @@ use crate::reset::limits::Limits;
 use app::api::context::RequestMeta;
 use app::api::PowChallenge;
 use app::domain::reset_policy::ResetPolicy;
-use app::domain::{AppError, FieldProblem, Role};
+use app::domain::AppError;
 
 impl SqlReset {
     /// The limits on wrong answers and codes under the current policy.
@@ -68,43 +67,5 @@ impl SqlReset {
             contact_admin: policy.contact_admin,
             ..self.captcha.issue(policy.captcha_difficulty)
         })
-    }
-
-    /// The policy, for global admins.
-    pub(super) async fn admin_policy(&self, meta: &RequestMeta) -> Result<ResetPolicy, AppError> {
-        self.accounts.require(meta, &[Role::GlobalAdmin]).await?;
-        self.policy(&meta.request_id).await
-    }
-
-    /// Saves a policy a global admin sent, checked against the registration rules.
-    pub(super) async fn save_policy(
-        &self,
-        meta: &RequestMeta,
-        policy: ResetPolicy,
-    ) -> Result<ResetPolicy, AppError> {
-        let rid = meta.request_id.as_str();
-        let caller = self.accounts.require(meta, &[Role::GlobalAdmin]).await?;
-        let registration = self
-            .registration
-            .current(&self.pool)
-            .await
-            .or_internal(rid)?;
-        policy
-            .check(registration.question_count)
-            .map_err(|_| AppError::invalid("policy", FieldProblem::OutOfRange))?;
-        self.rules
-            .save(&self.pool, &policy, self.clock.now())
-            .await
-            .or_internal(rid)?;
-        self.forget_policy();
-        let event = AuditEvent::by_admin(
-            AuditKind::PolicyChanged,
-            Outcome::Success,
-            caller.user.id,
-            meta,
-        )
-        .detail("password reset policy saved");
-        self.audit.record(event).await.or_internal(rid)?;
-        self.policy(rid).await
     }
 }
