@@ -16,7 +16,7 @@ pub struct Me {
     pub phone: Option<String>,
     pub roles: Vec<Role>,
     pub must_change_password: bool,
-    pub registration: super::RegistrationStatus,
+    pub registration: crate::api::security_info::RegistrationStatus,
 }
 
 impl Me {

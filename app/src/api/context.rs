@@ -45,11 +45,7 @@ fn not_provided() -> AppError {
 
 /// Sets the response status for an error.
 pub fn set_status(error: &AppError) {
-    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(status) = http::StatusCode::from_u16(error.status()) {
-            options.set_status(status);
-        }
-    }
+    super::response::set_status(error.status());
 }
 
 pub fn set_cookie(cookie: SetCookie) {

@@ -8,6 +8,8 @@ pub mod codec;
 pub mod context;
 pub mod password;
 pub mod reset;
+#[cfg(feature = "ssr")]
+pub mod response;
 pub mod security_info;
 
 pub use account::*;

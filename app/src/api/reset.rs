@@ -3,10 +3,10 @@
 //! server, bound to a random id in a cookie; every call answers with the step to show, so
 //! back, refresh and a second tab all land on the same step.
 
-use super::Question;
 use crate::api::codec::StrictJson;
 #[cfg(feature = "ssr")]
 use crate::api::context::{RequestMeta, SetCookie};
+use crate::api::security_info::{Question, QuestionAnswer};
 use crate::domain::password_policy::{PasswordRules, PasswordVerdict};
 use crate::domain::{AppError, MethodKind};
 use leptos::prelude::*;
@@ -72,7 +72,7 @@ pub struct WizardView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GateAnswer {
     pub code: String,
-    pub answers: Vec<super::QuestionAnswer>,
+    pub answers: Vec<QuestionAnswer>,
 }
 
 /// The reset wizard. Every step reads the wizard from `meta.reset_token`.

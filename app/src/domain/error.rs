@@ -1,7 +1,9 @@
 //! The one error type that crosses the wire. Each variant maps to an HTTP status and to a
 //! translated message in the client; none carries a secret or says whether an account exists.
 
-use super::{EmailProblem, PasswordProblem, PhoneProblem, UsernameProblem};
+use super::contact::{EmailProblem, PhoneProblem};
+use super::password_policy::PasswordProblem;
+use super::username::UsernameProblem;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -210,7 +212,7 @@ impl AppError {
     fn bad_request(message: String) -> Self {
         let error = Self::BadRequest(message);
         #[cfg(feature = "ssr")]
-        crate::api::context::set_status(&error);
+        crate::api::response::set_status(error.status());
         error
     }
 }

@@ -2,7 +2,7 @@
 //! wizard. The admin editor (dashboard) and the server's evaluation share these types and
 //! the validation below.
 
-use super::MethodKind;
+use super::security_info::MethodKind;
 use serde::{Deserialize, Serialize};
 
 /// Who self-service password reset is enabled for.

@@ -3,7 +3,7 @@
 use crate::api::codec::StrictJson;
 #[cfg(feature = "ssr")]
 use crate::api::context::RequestMeta;
-use crate::api::RegistrationPolicy;
+use crate::api::security_info::RegistrationPolicy;
 use crate::domain::password_policy::{PasswordPolicy, PasswordVerdict};
 use crate::domain::reset_policy::ResetPolicy;
 use crate::domain::AppError;

@@ -3,7 +3,7 @@
 use crate::api::codec::StrictJson;
 #[cfg(feature = "ssr")]
 use crate::api::context::RequestMeta;
-use crate::api::MethodView;
+use crate::api::security_info::MethodView;
 use crate::domain::{AdminSection, AppError, FieldProblem, Role};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
