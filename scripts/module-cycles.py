@@ -157,7 +157,9 @@ def own_code(mod):
 
 def expand_use(tree, with_alias=False):
     """`a::{b, c::{d, self}}` -> [[a, b], [a, c, d], [a, c]] (segments only)."""
-    tree = re.sub(r"\s+", "", tree)
+    # Spaces only matter around `as`; everything else is read without them.
+    tree = re.sub(r"\s+as\s+", " as ", tree.strip())
+    tree = re.sub(r"\s*([{},:])\s*", r"\1", tree)
     pos = 0
 
     def parse(prefix):
@@ -169,9 +171,12 @@ def expand_use(tree, with_alias=False):
             if tree[pos] == "{":
                 pos += 1
                 while pos < len(tree) and tree[pos] != "}":
+                    before = pos
                     results.extend(parse(segs))
                     if pos < len(tree) and tree[pos] == ",":
                         pos += 1
+                    elif pos == before:
+                        pos += 1  # something this reader does not know: step over it
                 pos += 1
                 return results
             m = re.compile(IDENT + r"|\*").match(tree, pos)
@@ -179,15 +184,16 @@ def expand_use(tree, with_alias=False):
                 break
             seg = m.group(0)
             pos = m.end()
-            if seg == "as":  # `x as y`: the alias names nothing
-                m = re.compile(IDENT + r"|_").match(tree, pos)
-                pos = m.end() if m else pos
-                alias[0] = m.group(0) if m else None
-                continue
             if seg == "self" and segs:
                 pass  # `a::{self}` names `a`
             elif seg != "*":
                 segs.append(seg)
+            # `x as y`: the alias is the name it is known by here, and names nothing itself.
+            m = re.compile(r" as (" + IDENT + r"|_)").match(tree, pos)
+            if m:
+                pos = m.end()
+                alias[0] = m.group(1)
+                break
             if tree.startswith("::", pos):
                 pos += 2
                 continue
