@@ -8,7 +8,7 @@ use super::{lock_notice, Lockout};
 use crate::clock::SharedClock;
 use crate::delivery::Delivery;
 use crate::error::OrInternal;
-use crate::password_policy::{self, PasswordPolicies};
+use crate::password_policy::{shape as password_shape, PasswordPolicies};
 use crate::passwords::PasswordHasher;
 use crate::policy::RegistrationRules;
 use crate::sessions::{ActiveSession, Sessions};
@@ -309,8 +309,7 @@ impl AccountService for SqlAccounts {
         let refuse = |p| AppError::invalid("new_password", FieldProblem::Password(p));
         // Length and confirmation first: cheap, and refused before any hashing.
         let rules = self.password_policy.rules().await.or_internal(rid)?;
-        if let Some(&problem) = password_policy::shape(&rules, &new_password, &confirmation).first()
-        {
+        if let Some(&problem) = password_shape(&rules, &new_password, &confirmation).first() {
             return Err(refuse(problem));
         }
         if let Err(retry_after_secs) = self.sign_in_throttle.hit(meta.ip) {

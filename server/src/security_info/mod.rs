@@ -2,7 +2,9 @@
 //! the registration policy that asks them to.
 
 pub mod messages;
+mod registration;
 pub mod service;
 pub mod store;
 
-pub use service::{registration_status, SqlSecurityInfo};
+pub use registration::registration_status;
+pub use service::SqlSecurityInfo;

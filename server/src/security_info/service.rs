@@ -9,14 +9,13 @@ use crate::clock::SharedClock;
 use crate::delivery::{Channel, Delivery, Message};
 use crate::error::OrInternal;
 use crate::passwords::PasswordHasher;
-use crate::policy::{registration, RegistrationRules};
+use crate::policy::RegistrationRules;
 use crate::sessions::Sessions;
 use crate::verification::{answers, recovery, totp, CodeProblem, CodeRules};
 use app::api::context::RequestMeta;
 use app::api::SecurityInfoService;
 use app::api::{
-    AuthenticatorSetup, CodeSent, Question, QuestionAnswer, RegistrationPolicy, RegistrationStatus,
-    SecurityInfo,
+    AuthenticatorSetup, CodeSent, Question, QuestionAnswer, RegistrationPolicy, SecurityInfo,
 };
 use app::domain::security_info::{parse_code, CODE_DIGITS, TOTP_DIGITS};
 use app::domain::{AppError, Email, FieldProblem, MethodKind, PhoneNumber};
@@ -63,32 +62,6 @@ fn code_error(problem: CodeProblem) -> AppError {
     }
 }
 
-/// Whether the user must visit their security info now.
-pub async fn registration_status(
-    pool: &SqlitePool,
-    rules: &RegistrationRules,
-    user_id: i64,
-    postponed: bool,
-    now: i64,
-) -> Result<RegistrationStatus, sqlx::Error> {
-    let policy = rules.current(pool).await?;
-    let registered = store::registered(pool, user_id).await?;
-    Ok(status(&policy, &registered, postponed, now))
-}
-
-fn status(
-    policy: &RegistrationPolicy,
-    registered: &store::Registered,
-    postponed: bool,
-    now: i64,
-) -> RegistrationStatus {
-    RegistrationStatus {
-        due: registration::due(policy, registered.count, registered.confirmed_at, now),
-        postponed,
-        postpones_left: u32::from(policy.postpone_limit).saturating_sub(registered.postponements),
-    }
-}
-
 impl SqlSecurityInfo {
     /// The caller, if their password was typed recently enough to allow changes.
     async fn fresh_caller(&self, meta: &RequestMeta) -> Result<Caller, AppError> {
@@ -109,7 +82,7 @@ impl SqlSecurityInfo {
         let registered = store::registered(&self.pool, caller.user.id)
             .await
             .or_internal(rid)?;
-        let status = status(
+        let status = super::registration::status(
             &policy,
             &registered,
             caller.session.registration_postponed,
