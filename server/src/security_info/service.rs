@@ -14,9 +14,7 @@ use crate::sessions::Sessions;
 use crate::verification::{answers, recovery, totp, CodeProblem, CodeRules};
 use app::api::context::RequestMeta;
 use app::api::SecurityInfoService;
-use app::api::{
-    AuthenticatorSetup, CodeSent, Question, QuestionAnswer, RegistrationPolicy, SecurityInfo,
-};
+use app::api::{AuthenticatorSetup, CodeSent, Question, QuestionAnswer, SecurityInfo};
 use app::domain::security_info::{parse_code, CODE_DIGITS, TOTP_DIGITS};
 use app::domain::{AppError, Email, FieldProblem, MethodKind, PhoneNumber};
 use sqlx::SqlitePool;
