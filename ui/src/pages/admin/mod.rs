@@ -3,9 +3,9 @@
 //! open, and renders the one at the address.
 
 mod audit;
-mod audit_labels;
 mod delivery;
 mod groups;
+mod labels;
 mod outbox;
 mod overview;
 mod password_policy;
