@@ -2,10 +2,10 @@
 
 use crate::client::call;
 use crate::components::{
-    field_problem, form_action, unless_field, ErrorAlert, Notice, SubmitButton, TextField, Tr,
+    field_problem, form_action, unless_field, ErrorAlert, Loading, Notice, PageTitle, SubmitButton,
+    TextField, Tr,
 };
 use crate::i18n::{fill, k};
-use crate::pages::{Loading, PageTitle};
 use crate::state::{use_i18n, I18n};
 use app::api::{
     AddGroupMember, CreateGroup, DeleteGroup, GroupMembers, GroupSummary, ListGroups, MemberList,

@@ -4,7 +4,7 @@
 
 use crate::i18n::{k, Key};
 use app::domain::audit::{AuditKind, Outcome};
-use app::domain::MethodKind;
+use app::domain::{AdminSection, MethodKind};
 
 pub fn event_label(kind: AuditKind) -> Key {
     match kind {
@@ -59,5 +59,21 @@ pub fn method_label(kind: MethodKind) -> Key {
         MethodKind::Authenticator => k::METHOD_AUTHENTICATOR,
         MethodKind::Questions => k::METHOD_QUESTIONS,
         MethodKind::RecoveryCodes => k::METHOD_RECOVERY_CODES,
+    }
+}
+
+/// The name each section's link and title use.
+pub fn section_title(section: AdminSection) -> Key {
+    match section {
+        AdminSection::Overview => k::ADMIN_SECTION_OVERVIEW,
+        AdminSection::ResetPolicy => k::ADMIN_SECTION_RESET_POLICY,
+        AdminSection::PasswordPolicy => k::ADMIN_SECTION_PASSWORD_POLICY,
+        AdminSection::Users => k::ADMIN_SECTION_USERS,
+        AdminSection::Groups => k::ADMIN_SECTION_GROUPS,
+        AdminSection::Audit => k::ADMIN_SECTION_AUDIT,
+        AdminSection::Reports => k::ADMIN_SECTION_REPORTS,
+        AdminSection::Troubleshoot => k::ADMIN_SECTION_TROUBLESHOOT,
+        AdminSection::Delivery => k::ADMIN_SECTION_DELIVERY,
+        AdminSection::Outbox => k::ADMIN_SECTION_OUTBOX,
     }
 }

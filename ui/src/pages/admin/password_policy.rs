@@ -4,10 +4,10 @@
 use super::reset_policy::{saved_text, Failure, GroupProblem, Number};
 use crate::client::call;
 use crate::components::{
-    form_action, problem_text, watch_field_problem, ErrorAlert, Notice, SubmitButton, Tr,
+    form_action, problem_text, watch_field_problem, ErrorAlert, Loading, Notice, PageTitle,
+    SubmitButton, Tr,
 };
 use crate::i18n::{fill, k};
-use crate::pages::{Loading, PageTitle};
 use crate::state::use_i18n;
 use app::api::{
     AdminPasswordPolicy, AdminSavePasswordPolicy, AdminTestPassword, PasswordPolicyEditor,

@@ -5,9 +5,8 @@
 
 use super::labels::method_label;
 use crate::client::call;
-use crate::components::{form_action, ErrorAlert, Tr};
+use crate::components::{form_action, ErrorAlert, Loading, PageTitle, Tr};
 use crate::i18n::k;
-use crate::pages::{Loading, PageTitle};
 use crate::state::{use_i18n, I18n};
 use app::api::{GetReports, Reports};
 use app::domain::MethodKind;

@@ -4,9 +4,10 @@
 
 use super::labels::method_label;
 use crate::client::call;
-use crate::components::{form_action, watch_field_problem, ErrorAlert, Notice, SubmitButton, Tr};
+use crate::components::{
+    form_action, watch_field_problem, ErrorAlert, Loading, Notice, PageTitle, SubmitButton, Tr,
+};
 use crate::i18n::{fill, k, Key};
-use crate::pages::{Loading, PageTitle};
 use crate::state::{use_i18n, I18n};
 use app::api::{
     AdminAddSecurityQuestion, AdminPreviewResetScope, AdminResetPolicy, AdminSaveResetPolicy,

@@ -5,10 +5,10 @@
 use super::labels::method_label;
 use crate::client::call;
 use crate::components::{
-    field_problem, form_action, local_time, unless_field, ErrorAlert, SubmitButton, TextField, Tr,
+    field_problem, form_action, local_time, unless_field, ErrorAlert, PageTitle, SubmitButton,
+    TextField, Tr,
 };
 use crate::i18n::{fill, k, Key};
-use crate::pages::PageTitle;
 use crate::state::{use_i18n, use_session, I18n};
 use app::api::{
     CannotReset, CheckStatus, Finding, Fix, ScopeFact, TroubleCheck, TroubleReport,

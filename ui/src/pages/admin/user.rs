@@ -5,9 +5,8 @@
 use super::labels::method_label;
 use super::users::{status_key, ProfileFields};
 use crate::client::call;
-use crate::components::{form_action, local_time, ErrorAlert, Notice, SubmitButton, Tr};
+use crate::components::{form_action, local_time, ErrorAlert, Loading, Notice, SubmitButton, Tr};
 use crate::i18n::{fill, k, Key};
-use crate::pages::Loading;
 use crate::state::{use_i18n, I18n};
 use app::api::{
     GetUser, RequireReregistration, ResetUserPassword, RevokeUserSessions, SetUserEnabled,

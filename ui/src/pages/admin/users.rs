@@ -3,11 +3,10 @@
 
 use crate::client::call;
 use crate::components::{
-    form_action, problem_text, use_navigate, watch_field_problem, ErrorAlert, SubmitButton,
-    TextField, Tr,
+    form_action, problem_text, use_navigate, watch_field_problem, ErrorAlert, Loading, PageTitle,
+    SubmitButton, TextField, Tr,
 };
 use crate::i18n::{fill, k, Key};
-use crate::pages::{Loading, PageTitle};
 use crate::state::{use_i18n, use_session, I18n};
 use app::api::{
     AccountStatus, CreateUser, ExportUsers, ImportProblem, ImportSummary, ImportUsers, ListUsers,
