@@ -7,6 +7,10 @@
 //! the callers' futures: the request, the status check and the decoding of an error are
 //! one boxed future shared by every call. The arguments are the server function's own
 //! type and the path is its own `PATH`, so nothing is written twice.
+//!
+//! gloo-net (its `http` feature only) in place of hand-driven web-sys `fetch` costs about
+//! 2 KB gzipped (wasm + JS, `-9`): users' bundle 220,586 -> 222,619 bytes, admin's
+//! 332,501 -> 334,582 (CSS adds 3,294 to each).
 
 use app::domain::AppError;
 use gloo_net::http::Request;

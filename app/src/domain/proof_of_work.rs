@@ -4,8 +4,9 @@
 //! hashes; checking one takes one.
 //!
 //! SHA-256 is written out here rather than taken from `sha2`: the crate's unrolled
-//! implementation costs the wasm bundle several kilobytes, and this loop is the same
+//! implementation costs the wasm bundle bytes it has no room for, and this loop is the same
 //! FIPS 180-4 function (checked against the NIST vectors and against `sha2` in the tests).
+//! Measured: `sha2` instead of this loop adds 880 bytes gzipped to the users' wasm.
 
 /// Leading zero bits of a digest.
 pub fn leading_zero_bits(digest: &[u8]) -> u32 {
