@@ -7,15 +7,18 @@
 //! the callers' futures: the request, the status check and the decoding of an error are
 //! one boxed future shared by every call. The arguments are the server function's own
 //! type and the path is its own `PATH`, so nothing is written twice.
+//!
+//! gloo-net (its `http` feature only) in place of hand-driven web-sys `fetch` costs about
+//! 2 KB gzipped (wasm + JS, `-9`): users' bundle 220,586 -> 222,619 bytes, admin's
+//! 332,501 -> 334,582 (CSS adds 3,294 to each).
 
 use app::domain::AppError;
+use gloo_net::http::Request;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use server_fn::ServerFn;
 use std::future::Future;
 use std::pin::Pin;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 /// Calls a server function, e.g. `call(SignIn { username, password })`.
 pub fn call<F>(args: F) -> impl Future<Output = Result<F::Output, AppError>>
@@ -55,28 +58,19 @@ fn send(
     })
 }
 
-/// POSTs JSON and returns whether the status was 2xx, and the body.
+/// POSTs JSON and returns whether the status was 2xx, and the body. Credentials are
+/// fetch's default (same-origin), so the session cookie goes along; any failure to reach
+/// the server or read its answer is a network error.
 async fn post(path: &str, body: String) -> Result<(bool, String), AppError> {
-    let network = |_: JsValue| AppError::Network;
-    let headers = web_sys::Headers::new().map_err(network)?;
-    headers
-        .set("Content-Type", "application/json")
-        .map_err(network)?;
-    headers.set("Accept", "application/json").map_err(network)?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(&body));
-    let window = web_sys::window().ok_or(AppError::Network)?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
-        .await
+    let network = |_: gloo_net::Error| AppError::Network;
+    let response = Request::post(path)
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/json")
+        .body(body)
         .map_err(network)?
-        .dyn_into()
-        .map_err(network)?;
-    let text = JsFuture::from(response.text().map_err(network)?)
+        .send()
         .await
-        .map_err(network)?
-        .as_string()
-        .unwrap_or_default();
+        .map_err(network)?;
+    let text = response.text().await.map_err(network)?;
     Ok((response.ok(), text))
 }

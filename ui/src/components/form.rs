@@ -4,7 +4,7 @@
 //! have many forms, so only the boxed future differs from form to form: the state (busy,
 //! latest error) and the task that runs the call are the same code for all of them.
 
-use super::error_text;
+use super::alert::error_text;
 use crate::state::use_i18n;
 use app::domain::AppError;
 use leptos::prelude::*;

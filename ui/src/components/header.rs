@@ -1,7 +1,8 @@
 //! The header on every page: product name, navigation, language, the signed-in user.
 
+use super::router::{use_navigate, A};
+use super::text::Tr;
 use crate::client::call;
-use crate::components::{use_navigate, Tr, A};
 use crate::i18n::{k, Locale};
 use crate::state::{use_i18n, use_session};
 use app::api::SignOut;

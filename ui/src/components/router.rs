@@ -6,6 +6,9 @@
 //! signal, moves between pages with the History API like leptos_router does (same-origin
 //! link clicks and code navigate in place, back and forward show the page they land on)
 //! and leaves everything else to the browser.
+//!
+//! Figure that keeps it (commit 1278b70, not re-measured): dropping leptos_router took
+//! about 58 KB gzipped off a 290 KB bundle; the users' bundle is now 222 KB.
 
 use leptos::ev::MouseEvent;
 use leptos::prelude::*;

@@ -1,7 +1,6 @@
 //! `/account`: the signed-in user's profile.
 
-use super::{Loading, PageTitle};
-use crate::components::{Tr, A};
+use crate::components::{Loading, PageTitle, Tr, A};
 use crate::i18n::{k, Key};
 use crate::state::{use_i18n, use_session};
 use leptos::prelude::*;

@@ -1,10 +1,9 @@
 //! `/account/password`: change a known password. Also where `must_change_password` sends
 //! a user before anything else.
 
-use super::PageTitle;
 use crate::client::call;
 use crate::components::{
-    form_action, problem_text, ErrorAlert, Notice, SubmitButton, TextField, Tr,
+    form_action, problem_text, ErrorAlert, Notice, PageTitle, SubmitButton, TextField, Tr,
 };
 use crate::i18n::{fill, k};
 use crate::state::{use_i18n, use_session};

@@ -12,7 +12,7 @@ use crate::components::{
     in_admin_area, provide_router, use_location, use_navigate, Header, Location, Tr,
 };
 use crate::i18n::k;
-use crate::state::{use_i18n, I18n, Session};
+use crate::state::{I18n, Session};
 use leptos::prelude::*;
 
 const SECURITY_INFO: &str = "/account/security-info";
@@ -143,28 +143,6 @@ fn Guard() -> impl IntoView {
             _ => {}
         }
     });
-}
-
-/// A page heading that takes focus when the page opens, for screen-reader users.
-#[component]
-fn PageTitle(key: crate::i18n::Key) -> impl IntoView {
-    let i18n = use_i18n();
-    Effect::new(move |_| {
-        let title = format!("{} · sspr", i18n.t(key));
-        document().set_title(&title);
-    });
-    view! { <h1>{move || i18n.t(key)}</h1> }
-}
-
-/// Shown while the session is still loading.
-#[component]
-fn Loading() -> impl IntoView {
-    view! {
-        <p class="loading" role="status" aria-live="polite">
-            <span class="spinner" aria-hidden="true"></span>
-            <Tr key=k::LOADING/>
-        </p>
-    }
 }
 
 #[cfg(test)]

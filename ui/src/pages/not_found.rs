@@ -1,5 +1,4 @@
-use super::PageTitle;
-use crate::components::{Tr, A};
+use crate::components::{PageTitle, Tr, A};
 use crate::i18n::k;
 use leptos::prelude::*;
 

@@ -1,9 +1,8 @@
 //! `/`: sign in with username and password.
 
-use super::PageTitle;
 use crate::client::call;
 use crate::components::{
-    form_action, problem_text, use_navigate, ErrorAlert, SubmitButton, TextField, Tr,
+    form_action, problem_text, use_navigate, ErrorAlert, PageTitle, SubmitButton, TextField, Tr,
 };
 use crate::i18n::k;
 use crate::state::{use_i18n, use_session};

@@ -1,11 +1,10 @@
 //! `/admin/audit`: the audit log with filters, export and the integrity check. Everything
 //! here reads: a reports reader may use all of it.
 
-use super::audit_labels::{event_label, outcome_label};
+use super::labels::{event_label, outcome_label};
 use crate::client::call;
-use crate::components::{form_action, local_time, ErrorAlert, Notice, Tr};
+use crate::components::{form_action, local_time, ErrorAlert, Loading, Notice, PageTitle, Tr};
 use crate::i18n::{fill, k, Key};
-use crate::pages::{Loading, PageTitle};
 use crate::state::use_i18n;
 use app::api::{
     AuditCheck, AuditFilter, AuditHeadProblem, AuditPage, ExportAudit, ListAudit, VerifyAudit,

@@ -7,10 +7,9 @@
 use super::outbox::status_line;
 use crate::client::call;
 use crate::components::{
-    form_action, problem_text, ErrorAlert, Notice, SubmitButton, TextField, Tr,
+    form_action, problem_text, ErrorAlert, Loading, Notice, PageTitle, SubmitButton, TextField, Tr,
 };
 use crate::i18n::{fill, k, Key};
-use crate::pages::{Loading, PageTitle};
 use crate::state::use_i18n;
 use app::api::{
     DeliverySettings, GetDeliverySettings, ListOutbox, OutboxEntry, SaveDeliverySettings,

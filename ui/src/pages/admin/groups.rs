@@ -2,41 +2,16 @@
 
 use crate::client::call;
 use crate::components::{
-    form_action, problem_text, ErrorAlert, Notice, SubmitButton, TextField, Tr,
+    field_problem, form_action, unless_field, ErrorAlert, Loading, Notice, PageTitle, SubmitButton,
+    TextField, Tr,
 };
 use crate::i18n::{fill, k};
-use crate::pages::{Loading, PageTitle};
 use crate::state::{use_i18n, I18n};
 use app::api::{
     AddGroupMember, CreateGroup, DeleteGroup, GroupMembers, GroupSummary, ListGroups, MemberList,
     RemoveGroupMember, RenameGroup,
 };
-use app::domain::AppError;
 use leptos::prelude::*;
-
-/// The problem the server named for `field`, in the admin's language.
-pub(super) fn field_problem(i18n: I18n, error: Option<&AppError>, field: &str) -> Option<String> {
-    match error {
-        Some(AppError::Invalid { field: f, problem }) if f == field => {
-            Some(problem_text(i18n, *problem))
-        }
-        _ => None,
-    }
-}
-
-/// The alert's text, unless the problem is already shown under its field.
-pub(super) fn unless_field(
-    error: Signal<Option<String>>,
-    problem: RwSignal<Option<String>>,
-) -> Signal<Option<String>> {
-    Signal::derive(move || {
-        if problem.get().is_some() {
-            None
-        } else {
-            error.get()
-        }
-    })
-}
 
 #[component]
 pub fn GroupsPage() -> impl IntoView {

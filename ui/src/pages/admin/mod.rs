@@ -3,9 +3,9 @@
 //! open, and renders the one at the address.
 
 mod audit;
-mod audit_labels;
 mod delivery;
 mod groups;
+mod labels;
 mod outbox;
 mod overview;
 mod password_policy;
@@ -15,11 +15,11 @@ mod troubleshoot;
 mod user;
 mod users;
 
-use super::{Loading, PageTitle};
-use crate::components::Tr;
-use crate::i18n::{k, Key};
+use crate::components::{Loading, PageTitle, Tr};
+use crate::i18n::k;
 use crate::state::{use_i18n, use_session};
 use app::domain::AdminSection;
+use labels::section_title;
 use leptos::prelude::*;
 
 /// Where in the admin area an address leads.
@@ -47,22 +47,6 @@ impl AdminRoute {
             Self::Section(section) => *section,
             Self::User(_) => AdminSection::Users,
         }
-    }
-}
-
-/// The name each section's link and title use.
-pub fn section_title(section: AdminSection) -> Key {
-    match section {
-        AdminSection::Overview => k::ADMIN_SECTION_OVERVIEW,
-        AdminSection::ResetPolicy => k::ADMIN_SECTION_RESET_POLICY,
-        AdminSection::PasswordPolicy => k::ADMIN_SECTION_PASSWORD_POLICY,
-        AdminSection::Users => k::ADMIN_SECTION_USERS,
-        AdminSection::Groups => k::ADMIN_SECTION_GROUPS,
-        AdminSection::Audit => k::ADMIN_SECTION_AUDIT,
-        AdminSection::Reports => k::ADMIN_SECTION_REPORTS,
-        AdminSection::Troubleshoot => k::ADMIN_SECTION_TROUBLESHOOT,
-        AdminSection::Delivery => k::ADMIN_SECTION_DELIVERY,
-        AdminSection::Outbox => k::ADMIN_SECTION_OUTBOX,
     }
 }
 

@@ -3,9 +3,8 @@
 //! instead of leaving the machine.
 
 use crate::client::call;
-use crate::components::{form_action, local_time, ErrorAlert, Notice, Tr};
+use crate::components::{form_action, local_time, ErrorAlert, Loading, Notice, PageTitle, Tr};
 use crate::i18n::{fill, k, Key};
-use crate::pages::{Loading, PageTitle};
 use crate::state::{use_i18n, I18n};
 use app::api::{ListOutbox, OutboxEntry, RetryOutbox};
 use leptos::prelude::*;

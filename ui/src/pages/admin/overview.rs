@@ -2,10 +2,10 @@
 //! Read-only for every role; each "needs attention" item links only where the caller's
 //! roles may go.
 
+use super::labels::section_title;
 use crate::client::call;
-use crate::components::{form_action, ErrorAlert, Tr};
+use crate::components::{form_action, ErrorAlert, Loading, PageTitle, Tr};
 use crate::i18n::{fill, k, Key};
-use crate::pages::{Loading, PageTitle};
 use crate::state::{use_i18n, use_session};
 use app::api::{GetOverview, Overview};
 use app::domain::reset_policy::ResetScope;
@@ -89,7 +89,7 @@ fn Figures(o: Overview, roles: Vec<Role>) -> impl IntoView {
                 .into_iter()
                 .filter(|section| section.allows(&roles))
                 .map(|section| {
-                    view! { " " <a href=section.path()><Tr key=super::section_title(section)/></a> }
+                    view! { " " <a href=section.path()><Tr key=section_title(section)/></a> }
                 })
                 .collect_view();
             view! { <li>{move || fill(i18n.t(key), &[("count", &count)])}{links}</li> }

@@ -3,9 +3,11 @@
 
 use super::reset_policy::{saved_text, Failure, GroupProblem, Number};
 use crate::client::call;
-use crate::components::{form_action, problem_text, ErrorAlert, Notice, SubmitButton, Tr};
+use crate::components::{
+    form_action, problem_text, watch_field_problem, ErrorAlert, Loading, Notice, PageTitle,
+    SubmitButton, Tr,
+};
 use crate::i18n::{fill, k};
-use crate::pages::{Loading, PageTitle};
 use crate::state::use_i18n;
 use app::api::{
     AdminPasswordPolicy, AdminSavePasswordPolicy, AdminTestPassword, PasswordPolicyEditor,
@@ -101,7 +103,7 @@ fn PasswordPolicyForm(found: PasswordPolicyEditor, reload: Callback<()>) -> impl
             &[("count", &n.to_string())],
         )
     };
-    let words_problem = super::reset_policy::problem_for(failure, "banned_words");
+    let words_problem = watch_field_problem(i18n, failure, "banned_words");
     view! {
         <form class="policy-form" on:submit=on_submit novalidate>
             <Number id="min_chars" label=k::ADMIN_POLICIES_MIN_CHARS value=min_chars failure/>

@@ -3,10 +3,10 @@
 //! One small chart component draws every chart (bars, or lines for running totals), so
 //! the bundle carries one copy; the server computes every figure.
 
+use super::labels::method_label;
 use crate::client::call;
-use crate::components::{form_action, ErrorAlert, Tr};
+use crate::components::{form_action, ErrorAlert, Loading, PageTitle, Tr};
 use crate::i18n::k;
-use crate::pages::{Loading, PageTitle};
 use crate::state::{use_i18n, I18n};
 use app::api::{GetReports, Reports};
 use app::domain::MethodKind;
@@ -42,7 +42,10 @@ fn charts(i18n: I18n, r: Reports) -> impl IntoView {
     let t = |key| i18n.t(key).to_owned();
     let day = t(k::ADMIN_REPORTS_DAY);
     let (kinds, passes): (Vec<MethodKind>, Vec<u64>) = r.methods.into_iter().unzip();
-    let methods = kinds.into_iter().map(|kind| t(method_name(kind))).collect();
+    let methods = kinds
+        .into_iter()
+        .map(|kind| t(method_label(kind)))
+        .collect();
     view! {
         <Chart title=t(k::ADMIN_REPORTS_PER_DAY) head=day.clone() labels=r.days.clone() line=false
             series=vec![(t(k::ADMIN_REPORTS_RESETS), r.resets), (t(k::ADMIN_REPORTS_UNLOCKS), r.unlocks)]/>
@@ -52,16 +55,6 @@ fn charts(i18n: I18n, r: Reports) -> impl IntoView {
             series=vec![(t(k::ADMIN_REPORTS_PASSES), passes)]/>
         <Chart title=t(k::ADMIN_REPORTS_COVERAGE) head=day labels=r.days line=true
             series=vec![(t(k::ADMIN_REPORTS_ONE_METHOD), r.one_method), (t(k::ADMIN_REPORTS_TWO_METHODS), r.two_methods)]/>
-    }
-}
-
-fn method_name(kind: MethodKind) -> crate::i18n::Key {
-    match kind {
-        MethodKind::Email => k::METHOD_EMAIL,
-        MethodKind::Phone => k::METHOD_PHONE,
-        MethodKind::Authenticator => k::METHOD_AUTHENTICATOR,
-        MethodKind::Questions => k::METHOD_QUESTIONS,
-        MethodKind::RecoveryCodes => k::METHOD_RECOVERY_CODES,
     }
 }
 

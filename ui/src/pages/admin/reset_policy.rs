@@ -2,10 +2,12 @@
 //! policy and the security question bank. The server validates and names the field at
 //! fault; this page only shows its answer beside that field.
 
+use super::labels::method_label;
 use crate::client::call;
-use crate::components::{form_action, problem_text, ErrorAlert, Notice, SubmitButton, Tr};
+use crate::components::{
+    form_action, watch_field_problem, ErrorAlert, Loading, Notice, PageTitle, SubmitButton, Tr,
+};
 use crate::i18n::{fill, k, Key};
-use crate::pages::{Loading, PageTitle};
 use crate::state::{use_i18n, I18n};
 use app::api::{
     AdminAddSecurityQuestion, AdminPreviewResetScope, AdminResetPolicy, AdminSaveResetPolicy,
@@ -19,19 +21,6 @@ use leptos::prelude::*;
 /// The field a save failed on, for the inputs to show their problem beside themselves.
 pub(super) type Failure = RwSignal<Option<AppError>>;
 
-/// The problem the server named for `field`, in the user's language.
-pub(super) fn problem_for(failure: Failure, field: &'static str) -> Signal<Option<String>> {
-    let i18n = use_i18n();
-    Signal::derive(move || {
-        failure.with(|e| match e {
-            Some(AppError::Invalid { field: f, problem }) if f == field => {
-                Some(problem_text(i18n, *problem))
-            }
-            _ => None,
-        })
-    })
-}
-
 /// A labelled whole-number input; out-of-range values go to the server, which explains.
 #[component]
 pub(super) fn Number(
@@ -41,7 +30,7 @@ pub(super) fn Number(
     failure: Failure,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let problem = problem_for(failure, id);
+    let problem = watch_field_problem(i18n, failure, id);
     let hint = format!("{id}-problem");
     let described = hint.clone();
     view! {
@@ -71,7 +60,7 @@ pub(super) fn Check(id: &'static str, label: Key, value: RwSignal<bool>) -> impl
 /// The problem shown under a group of inputs (a fieldset) rather than one input.
 #[component]
 pub(super) fn GroupProblem(failure: Failure, field: &'static str) -> impl IntoView {
-    let problem = problem_for(failure, field);
+    let problem = watch_field_problem(use_i18n(), failure, field);
     view! { <p class="field-problem" id=format!("{field}-problem") hidden=move || problem.get().is_none()>{move || problem.get()}</p> }
 }
 
@@ -138,16 +127,6 @@ const FIELDS: [(&str, Key); 24] = [
     ("lockout_minutes", k::ADMIN_POLICIES_LOCKOUT_MINUTES),
     ("questions", k::ADMIN_POLICIES_QUESTIONS_TITLE),
 ];
-
-fn method_label(kind: MethodKind) -> Key {
-    match kind {
-        MethodKind::Email => k::METHOD_EMAIL,
-        MethodKind::Phone => k::METHOD_PHONE,
-        MethodKind::Authenticator => k::METHOD_AUTHENTICATOR,
-        MethodKind::Questions => k::METHOD_QUESTIONS,
-        MethodKind::RecoveryCodes => k::METHOD_RECOVERY_CODES,
-    }
-}
 
 /// The form's state: one signal per setting, all `Copy`.
 #[derive(Clone, Copy)]
@@ -378,7 +357,7 @@ fn ResetPolicyForm(found: ResetPolicyEditor, reload: Callback<()>) -> impl IntoV
             }
         })
         .collect_view();
-    let contact_problem = problem_for(failure, "contact_admin");
+    let contact_problem = watch_field_problem(i18n, failure, "contact_admin");
     view! {
         <form class="policy-form" on:submit=on_submit novalidate>
             <fieldset aria-describedby="scope-problem">
@@ -532,7 +511,7 @@ fn QuestionText(
     value: RwSignal<String>,
     failure: Failure,
 ) -> impl IntoView {
-    let problem = problem_for(failure, id);
+    let problem = watch_field_problem(use_i18n(), failure, id);
     view! {
         <div class="field">
             <label for=id><Tr key=label/></label>

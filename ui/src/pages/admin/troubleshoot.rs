@@ -2,11 +2,13 @@
 //! server sends findings (ids and numbers); the words are chosen here, in the admin's
 //! language.
 
-use super::groups::{field_problem, unless_field};
+use super::labels::method_label;
 use crate::client::call;
-use crate::components::{form_action, local_time, ErrorAlert, SubmitButton, TextField, Tr};
+use crate::components::{
+    field_problem, form_action, local_time, unless_field, ErrorAlert, PageTitle, SubmitButton,
+    TextField, Tr,
+};
 use crate::i18n::{fill, k, Key};
-use crate::pages::PageTitle;
 use crate::state::{use_i18n, use_session, I18n};
 use app::api::{
     CannotReset, CheckStatus, Finding, Fix, ScopeFact, TroubleCheck, TroubleReport,
@@ -94,18 +96,7 @@ fn method_names(i18n: I18n, methods: &[MethodKind]) -> String {
     if methods.is_empty() {
         return i18n.t(k::ADMIN_TROUBLESHOOT_NONE).to_owned();
     }
-    let names: Vec<&str> = methods
-        .iter()
-        .map(|m| {
-            i18n.t(match m {
-                MethodKind::Email => k::METHOD_EMAIL,
-                MethodKind::Phone => k::METHOD_PHONE,
-                MethodKind::Authenticator => k::METHOD_AUTHENTICATOR,
-                MethodKind::Questions => k::METHOD_QUESTIONS,
-                MethodKind::RecoveryCodes => k::METHOD_RECOVERY_CODES,
-            })
-        })
-        .collect();
+    let names: Vec<&str> = methods.iter().map(|&m| i18n.t(method_label(m))).collect();
     names.join(", ")
 }
 

@@ -2,17 +2,17 @@
 //! actions this caller may take on this user, so only those buttons are shown (and the
 //! server checks again on every call).
 
+use super::labels::method_label;
 use super::users::{status_key, ProfileFields};
 use crate::client::call;
-use crate::components::{form_action, local_time, ErrorAlert, Notice, SubmitButton, Tr};
+use crate::components::{form_action, local_time, ErrorAlert, Loading, Notice, SubmitButton, Tr};
 use crate::i18n::{fill, k, Key};
-use crate::pages::Loading;
 use crate::state::{use_i18n, I18n};
 use app::api::{
     GetUser, RequireReregistration, ResetUserPassword, RevokeUserSessions, SetUserEnabled,
     UnlockUser, UpdateUser, UserDetail, UserProfile,
 };
-use app::domain::{AppError, MethodKind, Role};
+use app::domain::{AppError, Role};
 use leptos::prelude::*;
 use std::future::Future;
 use std::pin::Pin;
@@ -112,16 +112,6 @@ fn role_key(role: Role) -> Key {
     }
 }
 
-fn method_key(kind: MethodKind) -> Key {
-    match kind {
-        MethodKind::Email => k::METHOD_EMAIL,
-        MethodKind::Phone => k::METHOD_PHONE,
-        MethodKind::Authenticator => k::METHOD_AUTHENTICATOR,
-        MethodKind::Questions => k::METHOD_QUESTIONS,
-        MethodKind::RecoveryCodes => k::METHOD_RECOVERY_CODES,
-    }
-}
-
 /// A label and its value in the profile list.
 fn row(label: Key, value: impl IntoView + 'static) -> impl IntoView {
     view! { <div class="profile-row"><dt><Tr key=label/></dt><dd>{value}</dd></div> }
@@ -177,7 +167,7 @@ fn UserView(detail: UserDetail, state: State) -> impl IntoView {
             let registered = method.registered;
             view! {
                 <li>
-                    <Tr key=method_key(kind)/>": "
+                    <Tr key=method_label(kind)/>": "
                     {move || if registered {
                         fill(i18n.t(k::METHOD_REGISTERED), &[("detail", &shown), ("date", &time_or_never(i18n, at))])
                     } else {

@@ -3,10 +3,10 @@
 
 use crate::client::call;
 use crate::components::{
-    form_action, problem_text, use_navigate, ErrorAlert, SubmitButton, TextField, Tr,
+    form_action, problem_text, use_navigate, watch_field_problem, ErrorAlert, Loading, PageTitle,
+    SubmitButton, TextField, Tr,
 };
 use crate::i18n::{fill, k, Key};
-use crate::pages::{Loading, PageTitle};
 use crate::state::{use_i18n, use_session, I18n};
 use app::api::{
     AccountStatus, CreateUser, ExportUsers, ImportProblem, ImportSummary, ImportUsers, ListUsers,
@@ -210,20 +210,6 @@ fn ExportButton(filters: RwSignal<Filters>) -> impl IntoView {
     }
 }
 
-/// The problem a field error names, for the field it belongs to.
-pub fn field_problem(
-    i18n: I18n,
-    error: RwSignal<Option<AppError>>,
-    field: &'static str,
-) -> Signal<Option<String>> {
-    Signal::derive(move || match error.get() {
-        Some(AppError::Invalid { field: f, problem }) if f == field => {
-            Some(problem_text(i18n, problem))
-        }
-        _ => None,
-    })
-}
-
 #[component]
 fn CreateUserForm() -> impl IntoView {
     let i18n = use_i18n();
@@ -258,7 +244,7 @@ fn CreateUserForm() -> impl IntoView {
             <p><Tr key=k::ADMIN_USERS_CREATE_HINT/></p>
             <form on:submit=on_submit novalidate>
                 <ErrorAlert message=error/>
-                <TextField id="new-username" label=k::FIELD_USERNAME value=username required=true problem=field_problem(i18n, invalid, "username")/>
+                <TextField id="new-username" label=k::FIELD_USERNAME value=username required=true problem=watch_field_problem(i18n, invalid, "username")/>
                 <ProfileFields display_name email phone invalid/>
                 <SubmitButton label=k::ADMIN_USERS_CREATE_SUBMIT busy_label=k::ADMIN_USERS_CREATING busy=create.pending()/>
             </form>
@@ -276,9 +262,9 @@ pub fn ProfileFields(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <TextField id="profile-display-name" label=k::ACCOUNT_DISPLAY_NAME value=display_name required=true problem=field_problem(i18n, invalid, "display_name")/>
-        <TextField id="profile-email" label=k::ACCOUNT_EMAIL value=email kind="email" problem=field_problem(i18n, invalid, "email")/>
-        <TextField id="profile-phone" label=k::ACCOUNT_PHONE value=phone kind="tel" problem=field_problem(i18n, invalid, "phone")/>
+        <TextField id="profile-display-name" label=k::ACCOUNT_DISPLAY_NAME value=display_name required=true problem=watch_field_problem(i18n, invalid, "display_name")/>
+        <TextField id="profile-email" label=k::ACCOUNT_EMAIL value=email kind="email" problem=watch_field_problem(i18n, invalid, "email")/>
+        <TextField id="profile-phone" label=k::ACCOUNT_PHONE value=phone kind="tel" problem=watch_field_problem(i18n, invalid, "phone")/>
     }
 }
 

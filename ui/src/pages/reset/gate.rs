@@ -1,7 +1,7 @@
 //! A verification gate: choose a method by its masked hint, then prove it with a code or
 //! the answers to security questions. The server never offers a gate already passed.
 
-use super::{Request, Wizard};
+use super::wizard::{Request, Wizard};
 use crate::components::{local_time, SubmitButton, Tr};
 use crate::i18n::{fill, k, Locale};
 use crate::state::use_i18n;

@@ -2,7 +2,7 @@
 //! The solver starts when the step opens, so it has usually finished by the time the
 //! name is typed; Continue waits for it otherwise.
 
-use super::{sleep, Wizard};
+use super::wizard::{sleep, Wizard};
 use crate::client::call;
 use crate::components::{error_text, form_action, problem_text, ErrorAlert, TextField, Tr};
 use crate::i18n::{fill, k};

@@ -2,7 +2,7 @@
 //! rules, then everything the server checks (common, banned words, names, reuse) and a
 //! strength estimate once typing pauses. The server decides; the feedback only informs.
 
-use super::{sleep, Request, Wizard};
+use super::wizard::{sleep, Request, Wizard};
 use crate::client::call;
 use crate::components::{problem_text, SubmitButton, Tr};
 use crate::i18n::{fill, k, Key};

@@ -1,6 +1,6 @@
 //! Authenticator app (TOTP): scan a QR code or type the secret, then type a current code.
 
-use super::{Page, Remove, Status};
+use super::panel::{Page, Remove, Status};
 use crate::client::call;
 use crate::components::{form_action, ErrorAlert, SubmitButton, TextField, Tr};
 use crate::i18n::k;

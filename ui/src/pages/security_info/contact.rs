@@ -1,6 +1,6 @@
 //! Email and mobile phone: type the address or number, receive a code, type it back.
 
-use super::{Page, Remove, Status};
+use super::panel::{Page, Remove, Status};
 use crate::client::call;
 use crate::components::{form_action, local_time, ErrorAlert, SubmitButton, TextField, Tr};
 use crate::i18n::{fill, k};

@@ -1,7 +1,7 @@
 //! Security questions: choose questions from the bank and answer them. Answers are
 //! hashed on the server; the page never shows stored answers.
 
-use super::{Page, Remove, Status};
+use super::panel::{Page, Remove, Status};
 use crate::client::call;
 use crate::components::{form_action, ErrorAlert, SubmitButton, Tr};
 use crate::i18n::{fill, k, Locale};

@@ -1,6 +1,6 @@
 //! Recovery codes: ten single-use codes, shown once, to print or download.
 
-use super::{Page, Remove, Status};
+use super::panel::{Page, Remove, Status};
 use crate::client::call;
 use crate::components::{form_action, ErrorAlert, Tr};
 use crate::i18n::k;

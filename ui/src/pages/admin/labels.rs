@@ -1,8 +1,10 @@
-//! The dashboard's names for audit events and outcomes. The match is exhaustive, so a
-//! kind the server learns to record cannot reach the log without a label.
+//! The dashboard's names for the domain's kinds: audit events, outcomes and methods. Each
+//! match is exhaustive, so a kind the server learns cannot reach a page without a label,
+//! and each is written once for every page that shows it.
 
 use crate::i18n::{k, Key};
 use app::domain::audit::{AuditKind, Outcome};
+use app::domain::{AdminSection, MethodKind};
 
 pub fn event_label(kind: AuditKind) -> Key {
     match kind {
@@ -47,5 +49,31 @@ pub fn outcome_label(outcome: Outcome) -> Key {
         Outcome::Success => k::ADMIN_AUDIT_OUTCOME_SUCCESS,
         Outcome::Failure => k::ADMIN_AUDIT_OUTCOME_FAILURE,
         Outcome::Denied => k::ADMIN_AUDIT_OUTCOME_DENIED,
+    }
+}
+
+pub fn method_label(kind: MethodKind) -> Key {
+    match kind {
+        MethodKind::Email => k::METHOD_EMAIL,
+        MethodKind::Phone => k::METHOD_PHONE,
+        MethodKind::Authenticator => k::METHOD_AUTHENTICATOR,
+        MethodKind::Questions => k::METHOD_QUESTIONS,
+        MethodKind::RecoveryCodes => k::METHOD_RECOVERY_CODES,
+    }
+}
+
+/// The name each section's link and title use.
+pub fn section_title(section: AdminSection) -> Key {
+    match section {
+        AdminSection::Overview => k::ADMIN_SECTION_OVERVIEW,
+        AdminSection::ResetPolicy => k::ADMIN_SECTION_RESET_POLICY,
+        AdminSection::PasswordPolicy => k::ADMIN_SECTION_PASSWORD_POLICY,
+        AdminSection::Users => k::ADMIN_SECTION_USERS,
+        AdminSection::Groups => k::ADMIN_SECTION_GROUPS,
+        AdminSection::Audit => k::ADMIN_SECTION_AUDIT,
+        AdminSection::Reports => k::ADMIN_SECTION_REPORTS,
+        AdminSection::Troubleshoot => k::ADMIN_SECTION_TROUBLESHOOT,
+        AdminSection::Delivery => k::ADMIN_SECTION_DELIVERY,
+        AdminSection::Outbox => k::ADMIN_SECTION_OUTBOX,
     }
 }
