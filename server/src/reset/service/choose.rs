@@ -75,7 +75,7 @@ impl SqlReset {
         }
         // The row as just written, without reading it back.
         let wizard = Wizard {
-            method: Some(method.as_str().to_owned()),
+            method: Some(method),
             question_ids,
             code_expires_at,
             attempts: 0,

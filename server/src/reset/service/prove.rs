@@ -37,7 +37,7 @@ impl SqlReset {
     ) -> Result<WizardView, AppError> {
         let rid = meta.request_id.as_str();
         let (wizard, subject, policy) = self.current(meta).await?;
-        let Some(method) = wizard.method() else {
+        let Some(method) = wizard.method else {
             return Err(AppError::BadRequest("no method chosen".into()));
         };
         // Wrong answers from this client (or, far more, from anywhere) stop the name here
