@@ -28,6 +28,7 @@ pub mod state;
 pub mod throttle;
 pub mod verification;
 pub mod web;
+pub mod writer_queue;
 
 pub use state::AppState;
 

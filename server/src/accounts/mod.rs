@@ -11,3 +11,4 @@ pub mod store;
 pub use canonical::{canonical_text, canonical_username};
 pub use lockout::Lockout;
 pub use service::{Caller, SqlAccounts};
+pub use status::StoredStatus;

@@ -8,6 +8,14 @@ use app::api::AccountStatus;
 #[sqlx(transparent)]
 pub struct StoredStatus(String);
 
+impl StoredStatus {
+    /// The status, or `Disabled` for a name this build does not know: a listing then
+    /// shows the row as unusable instead of failing.
+    pub fn or_disabled(self) -> AccountStatus {
+        AccountStatus::parse(&self.0).unwrap_or(AccountStatus::Disabled)
+    }
+}
+
 impl TryFrom<StoredStatus> for AccountStatus {
     type Error = String;
 

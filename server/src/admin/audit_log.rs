@@ -35,33 +35,25 @@ struct Query {
 }
 
 impl Query {
-    async fn parse(
-        pool: &SqlitePool,
-        filter: AuditFilter,
-    ) -> Result<Result<Self, AppError>, sqlx::Error> {
+    async fn parse(pool: &SqlitePool, filter: AuditFilter, rid: &str) -> Result<Self, AppError> {
         let given =
             |value: Option<String>| value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let mut query = Query::default();
         if let Some(name) = given(filter.event) {
             match AuditKind::parse(&name) {
                 Some(kind) => query.event = Some(kind),
-                None => return Ok(Err(AppError::invalid("event", FieldProblem::UnknownChoice))),
+                None => return Err(AppError::invalid("event", FieldProblem::UnknownChoice)),
             }
         }
         if let Some(name) = given(filter.outcome) {
             match Outcome::parse(&name) {
                 Some(outcome) => query.outcome = Some(outcome),
-                None => {
-                    return Ok(Err(AppError::invalid(
-                        "outcome",
-                        FieldProblem::UnknownChoice,
-                    )))
-                }
+                None => return Err(AppError::invalid("outcome", FieldProblem::UnknownChoice)),
             }
         }
         if let (Some(from), Some(to)) = (filter.from, filter.to) {
             if from > to {
-                return Ok(Err(AppError::invalid("to", FieldProblem::OutOfRange)));
+                return Err(AppError::invalid("to", FieldProblem::OutOfRange));
             }
         }
         query.from = filter.from;
@@ -70,24 +62,22 @@ impl Query {
             let name = match Username::parse(&name) {
                 Ok(name) => name,
                 Err(problem) => {
-                    return Ok(Err(AppError::invalid(
-                        "user",
-                        FieldProblem::Username(problem),
-                    )))
+                    return Err(AppError::invalid("user", FieldProblem::Username(problem)))
                 }
             };
             let id: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM users WHERE username_canonical = ?")
                     .bind(canonical_username(&name))
                     .fetch_optional(pool)
-                    .await?;
+                    .await
+                    .or_internal(rid)?;
             match id {
                 Some(id) => query.user = Some(id),
-                None => return Ok(Err(AppError::invalid("user", FieldProblem::UnknownUser))),
+                None => return Err(AppError::invalid("user", FieldProblem::UnknownUser)),
             }
         }
-        query.id_bounds(pool).await?;
-        Ok(Ok(query))
+        query.id_bounds(pool).await.or_internal(rid)?;
+        Ok(query)
     }
 
     /// Ids grow with time: the writer stamps each batch with the clock as it inserts it,
@@ -298,7 +288,7 @@ impl AuditLogService for Admin {
     ) -> Result<AuditPage, AppError> {
         self.require(meta, AdminSection::Audit).await?;
         let rid = &meta.request_id;
-        let query = Query::parse(&self.pool, filter).await.or_internal(rid)??;
+        let query = Query::parse(&self.pool, filter, rid).await?;
         // One more than a page tells whether an older page exists.
         let mut rows = query
             .page(&self.pool, before, AUDIT_PAGE_SIZE + 1)
@@ -317,7 +307,7 @@ impl AuditLogService for Admin {
     ) -> Result<AuditExport, AppError> {
         let caller = self.require(meta, AdminSection::Audit).await?;
         let rid = &meta.request_id;
-        let query = Query::parse(&self.pool, filter).await.or_internal(rid)??;
+        let query = Query::parse(&self.pool, filter, rid).await?;
         let mut rows: Vec<AuditEntry> = Vec::new();
         let mut before = None;
         let mut capped = false;

@@ -19,8 +19,8 @@ use super::{AuditEvent, ChainReport};
 use crate::clock::SharedClock;
 use crate::db::WriteGate;
 use crate::secret::ServerSecret;
+use crate::writer_queue::WriterQueue;
 use sqlx::{Connection, QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
-use std::sync::Mutex;
 use tokio::sync::{mpsc, oneshot};
 
 /// User agents are client-chosen; longer ones are cut (at a character boundary).
@@ -42,9 +42,8 @@ pub struct Audit {
     pool: SqlitePool,
     clock: SharedClock,
     key: ChainKey,
-    /// The writer's queue, started on first use (it needs a running runtime), and started
-    /// again if the runtime that ran it has gone.
-    queue: Mutex<Option<mpsc::Sender<Pending>>>,
+    /// The writer's queue; the writer starts on first use.
+    queue: WriterQueue<Pending>,
     gate: WriteGate,
 }
 
@@ -54,7 +53,7 @@ impl Audit {
             pool,
             clock,
             key: ChainKey::new(secret),
-            queue: Mutex::new(None),
+            queue: WriterQueue::new(QUEUE),
             gate: WriteGate::default(),
         }
     }
@@ -68,7 +67,8 @@ impl Audit {
     /// Appends `event`, linked to the last row; returns once it is committed.
     pub async fn record(&self, event: AuditEvent) -> Result<(), sqlx::Error> {
         let (done, written) = oneshot::channel();
-        self.queue()
+        self.queue
+            .sender(|receiver| self.writer().run(receiver))
             .send(Pending { event, done })
             .await
             .map_err(|_| sqlx::Error::WorkerCrashed)?;
@@ -91,25 +91,12 @@ impl Audit {
         super::verify_chain(&self.pool, &self.key).await
     }
 
-    fn queue(&self) -> mpsc::Sender<Pending> {
-        let mut queue = self
-            .queue
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match &*queue {
-            Some(sender) if !sender.is_closed() => sender.clone(),
-            _ => {
-                let (sender, receiver) = mpsc::channel(QUEUE);
-                let writer = Writer {
-                    pool: self.pool.clone(),
-                    clock: self.clock.clone(),
-                    key: self.key.clone(),
-                    gate: self.gate.clone(),
-                };
-                tokio::spawn(writer.run(receiver));
-                *queue = Some(sender.clone());
-                sender
-            }
+    fn writer(&self) -> Writer {
+        Writer {
+            pool: self.pool.clone(),
+            clock: self.clock.clone(),
+            key: self.key.clone(),
+            gate: self.gate.clone(),
         }
     }
 }

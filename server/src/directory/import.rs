@@ -6,7 +6,7 @@
 
 use crate::accounts::store::{self, InsertError, NewUser};
 use crate::error::Result;
-use app::api::ImportProblem;
+use app::api::{AccountStatus, ImportProblem};
 use app::domain::{Email, FieldProblem, PhoneNumber, Username};
 use serde::Deserialize;
 use sqlx::{SqliteConnection, SqlitePool};
@@ -199,10 +199,13 @@ fn check_groups(raw: &str) -> Result<Vec<String>, Invalid> {
 
 /// Whether the `status` cell asks for a disabled account.
 fn check_status(raw: &str) -> Result<bool, Invalid> {
-    match raw.trim().to_ascii_lowercase().as_str() {
-        "" | "enabled" | "locked" => Ok(false),
-        "disabled" => Ok(true),
-        _ => Err(Invalid::new(
+    let name = raw.trim().to_ascii_lowercase();
+    if name.is_empty() {
+        return Ok(false);
+    }
+    match AccountStatus::parse(&name) {
+        Some(status) => Ok(status == AccountStatus::Disabled),
+        None => Err(Invalid::new(
             "status",
             FieldProblem::UnknownChoice,
             format!("status `{}` is not enabled or disabled", raw.trim()),

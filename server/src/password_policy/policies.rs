@@ -3,7 +3,7 @@
 use super::{common, history, strength};
 use crate::accounts::store::UserRecord;
 use crate::passwords::normalise as nfkc;
-use crate::policy::settings;
+use crate::policy::settings::{self, SaveError};
 use crate::secret::ServerSecret;
 use app::domain::password_policy::{
     check_local, contains_banned, contains_name, PasswordPolicy, PasswordProblem, PasswordRules,
@@ -71,21 +71,16 @@ impl PasswordPolicies {
             .unwrap_or_default())
     }
 
-    /// Saves a policy that passes [`PasswordPolicy::check`]; otherwise the inner error
+    /// Saves a policy that passes [`PasswordPolicy::check`]; otherwise the refusal
     /// names the setting at fault.
-    pub async fn save(
-        &self,
-        policy: &PasswordPolicy,
-        now: i64,
-    ) -> Result<Result<(), AppError>, sqlx::Error> {
+    pub async fn save(&self, policy: &PasswordPolicy, now: i64) -> Result<(), SaveError> {
         if let Err(problem) = policy.check() {
-            return Ok(Err(AppError::invalid(
+            return Err(SaveError::Refused(AppError::invalid(
                 problem.field(),
                 FieldProblem::OutOfRange,
             )));
         }
-        settings::save(&self.pool, NAME, policy, now).await?;
-        Ok(Ok(()))
+        Ok(settings::save(&self.pool, NAME, policy, now).await?)
     }
 
     /// The saved policy (or the defaults) with its revision, for the admin editor.

@@ -5,6 +5,8 @@ use app::api::RegistrationPolicy;
 use app::domain::{AppError, FieldProblem, RegistrationDue};
 use sqlx::SqlitePool;
 
+use super::settings::SaveError;
+
 pub const NAME: &str = "registration";
 const DAY: i64 = 86_400;
 
@@ -61,12 +63,14 @@ impl RegistrationRules {
         pool: &SqlitePool,
         policy: &RegistrationPolicy,
         now: i64,
-    ) -> Result<Result<(), AppError>, sqlx::Error> {
+    ) -> Result<(), SaveError> {
         if let Err((field, _)) = check(policy) {
-            return Ok(Err(AppError::invalid(field, FieldProblem::OutOfRange)));
+            return Err(SaveError::Refused(AppError::invalid(
+                field,
+                FieldProblem::OutOfRange,
+            )));
         }
-        super::settings::save(pool, NAME, policy, now).await?;
-        Ok(Ok(()))
+        Ok(super::settings::save(pool, NAME, policy, now).await?)
     }
 }
 

@@ -1,8 +1,23 @@
 //! Where policy documents live: one JSON document per area in `policy_settings`.
 
+use app::domain::AppError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sqlx::SqlitePool;
+
+/// Why a policy was not saved: it failed its checks, or the store failed.
+#[derive(Debug)]
+pub enum SaveError {
+    /// The policy breaks a rule; the error names the setting at fault.
+    Refused(AppError),
+    Store(sqlx::Error),
+}
+
+impl From<sqlx::Error> for SaveError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Store(error)
+    }
+}
 
 /// The saved document for `name`, if there is one and it still parses (after an upgrade
 /// it may not; callers then fall back to their defaults).

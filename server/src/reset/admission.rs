@@ -14,9 +14,9 @@
 use super::limits::Limits;
 use super::store::NewWizard;
 use crate::db::WriteGate;
+use crate::writer_queue::WriterQueue;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 use std::collections::HashSet;
-use std::sync::Mutex;
 use tokio::sync::{mpsc, oneshot};
 
 /// Rows per statement; 12 bound values each, far below SQLite's 32766.
@@ -48,7 +48,7 @@ struct Pending {
 pub struct Admissions {
     pool: SqlitePool,
     gate: WriteGate,
-    queue: Mutex<Option<mpsc::Sender<Pending>>>,
+    queue: WriterQueue<Pending>,
 }
 
 impl Admissions {
@@ -56,7 +56,7 @@ impl Admissions {
         Self {
             pool,
             gate,
-            queue: Mutex::new(None),
+            queue: WriterQueue::new(QUEUE),
         }
     }
 
@@ -83,7 +83,8 @@ impl Admissions {
             per_name: limits.failures_per_name,
         };
         let (done, inserted) = oneshot::channel();
-        self.queue()
+        self.queue
+            .sender(|receiver| run(self.pool.clone(), self.gate.clone(), receiver))
             .send(Pending { row, done })
             .await
             .map_err(|_| sqlx::Error::WorkerCrashed)?;
@@ -91,22 +92,6 @@ impl Admissions {
             .await
             .map_err(|_| sqlx::Error::WorkerCrashed)?
             .map_err(sqlx::Error::Protocol)
-    }
-
-    fn queue(&self) -> mpsc::Sender<Pending> {
-        let mut queue = self
-            .queue
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match &*queue {
-            Some(sender) if !sender.is_closed() => sender.clone(),
-            _ => {
-                let (sender, receiver) = mpsc::channel(QUEUE);
-                tokio::spawn(run(self.pool.clone(), self.gate.clone(), receiver));
-                *queue = Some(sender.clone());
-                sender
-            }
-        }
     }
 }
 

@@ -3,7 +3,9 @@
 
 use super::limits::Counts;
 use app::domain::MethodKind;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::error::BoxDynError;
+use sqlx::sqlite::{SqliteTypeInfo, SqliteValueRef};
+use sqlx::{Decode, Sqlite, SqliteConnection, SqlitePool, Type};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Wizard {
@@ -15,7 +17,10 @@ pub struct Wizard {
     pub gates_required: i64,
     #[sqlx(try_from = "String")]
     pub gates_passed: PassedGates,
-    pub method: Option<String>,
+    /// The method chosen for the current gate; a name this build does not know reads
+    /// as none chosen.
+    #[sqlx(try_from = "MethodColumn")]
+    pub method: Option<MethodKind>,
     #[sqlx(try_from = "String")]
     pub question_ids: QuestionIds,
     pub code_expires_at: Option<i64>,
@@ -29,6 +34,33 @@ pub struct Wizard {
 
 pub fn parse_method(text: &str) -> Option<MethodKind> {
     MethodKind::ALL.into_iter().find(|m| m.as_str() == text)
+}
+
+/// The `method` column as read: its name (or NULL) parsed once, here. Written back with
+/// `MethodKind::as_str`.
+pub struct MethodColumn(Option<MethodKind>);
+
+impl Type<Sqlite> for MethodColumn {
+    fn type_info() -> SqliteTypeInfo {
+        <String as Type<Sqlite>>::type_info()
+    }
+
+    fn compatible(ty: &SqliteTypeInfo) -> bool {
+        <String as Type<Sqlite>>::compatible(ty)
+    }
+}
+
+impl<'r> Decode<'r, Sqlite> for MethodColumn {
+    fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
+        let name = <Option<String> as Decode<'r, Sqlite>>::decode(value)?;
+        Ok(Self(name.as_deref().and_then(parse_method)))
+    }
+}
+
+impl From<MethodColumn> for Option<MethodKind> {
+    fn from(column: MethodColumn) -> Self {
+        column.0
+    }
 }
 
 /// The gates a wizard has passed, in the order it passed them. The row keeps them
@@ -97,10 +129,6 @@ impl From<String> for QuestionIds {
 }
 
 impl Wizard {
-    pub fn method(&self) -> Option<MethodKind> {
-        self.method.as_deref().and_then(parse_method)
-    }
-
     pub fn all_gates_passed(&self) -> bool {
         self.gates_passed.len() as i64 >= self.gates_required
     }
@@ -252,7 +280,7 @@ pub async fn back(pool: &SqlitePool, wizard: &Wizard) -> Result<(), sqlx::Error>
 
 /// Marks the current gate passed. False when another request moved the wizard first.
 pub async fn pass_gate(conn: &mut SqliteConnection, wizard: &Wizard) -> Result<bool, sqlx::Error> {
-    let Some(method) = wizard.method() else {
+    let Some(method) = wizard.method else {
         return Ok(false);
     };
     let done = sqlx::query(

@@ -7,11 +7,11 @@ use super::store;
 use crate::accounts::{Caller, SqlAccounts};
 use crate::clock::SharedClock;
 use crate::delivery::{Channel, Delivery, Message};
-use crate::error::OrInternal;
+use crate::error::{internal, OrInternal};
 use crate::passwords::PasswordHasher;
 use crate::policy::RegistrationRules;
 use crate::sessions::Sessions;
-use crate::verification::{answers, recovery, totp, CodeProblem, CodeRules};
+use crate::verification::{answers, recovery, totp, CodeError, CodeProblem, CodeRules};
 use app::api::context::RequestMeta;
 use app::api::SecurityInfoService;
 use app::api::{AuthenticatorSetup, CodeSent, Question, QuestionAnswer, SecurityInfo};
@@ -49,7 +49,12 @@ fn purpose(kind: MethodKind) -> &'static str {
 }
 
 /// Maps a code check to the user's message; the field is the form's code input.
-fn code_error(problem: CodeProblem) -> AppError {
+#[track_caller]
+fn code_error(request_id: &str, error: CodeError) -> AppError {
+    let problem = match error {
+        CodeError::Refused(problem) => problem,
+        CodeError::Store(error) => return internal(request_id, error),
+    };
     match problem {
         CodeProblem::TooMany { retry_after_secs } => AppError::TooManyCodes { retry_after_secs },
         CodeProblem::Incorrect { attempts_left } => AppError::CodeIncorrect {
@@ -196,8 +201,7 @@ impl SecurityInfoService for SqlSecurityInfo {
             now,
         )
         .await
-        .or_internal(rid)?
-        .map_err(code_error)?;
+        .map_err(|error| code_error(rid, error))?;
         store::set_language(&mut tx, caller.user.id, language.tag())
             .await
             .or_internal(rid)?;
@@ -258,7 +262,7 @@ impl SecurityInfoService for SqlSecurityInfo {
         ))?;
         let now = self.clock.now();
         let mut tx = self.pool.begin().await.or_internal(rid)?;
-        let redeemed = crate::verification::codes::redeem(
+        let redeemed = match crate::verification::codes::redeem(
             &mut tx,
             caller.user.id,
             purpose(kind),
@@ -267,7 +271,11 @@ impl SecurityInfoService for SqlSecurityInfo {
             now,
         )
         .await
-        .or_internal(rid)?;
+        {
+            // A store failure rolls the attempt back: only the rules' answer is committed.
+            Err(CodeError::Store(error)) => return Err(internal(rid, error)),
+            answer => answer,
+        };
         if let Ok(destination) = &redeemed {
             store::save_contact(&mut tx, caller.user.id, kind, destination, None, now)
                 .await
@@ -278,7 +286,7 @@ impl SecurityInfoService for SqlSecurityInfo {
         }
         // Committed either way: a wrong code must still count as an attempt.
         tx.commit().await.or_internal(rid)?;
-        redeemed.map_err(code_error)?;
+        redeemed.map_err(|error| code_error(rid, error))?;
         tracing::info!(
             request_id = rid,
             user_id = caller.user.id,

@@ -45,6 +45,25 @@ pub enum CodeProblem {
     AttemptsExceeded,
 }
 
+/// Why `issue` or `redeem` gave no code: the rules refused, or the store failed.
+#[derive(Debug)]
+pub enum CodeError {
+    Refused(CodeProblem),
+    Store(sqlx::Error),
+}
+
+impl From<sqlx::Error> for CodeError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Store(error)
+    }
+}
+
+impl From<CodeProblem> for CodeError {
+    fn from(problem: CodeProblem) -> Self {
+        Self::Refused(problem)
+    }
+}
+
 /// A code that was just issued. `code` goes into the message and nowhere else.
 pub struct Issued {
     pub code: String,
@@ -130,12 +149,13 @@ pub async fn issue(
     destination: &str,
     (rules, cap): (CodeRules, SendCap),
     now: i64,
-) -> Result<Result<Issued, CodeProblem>, sqlx::Error> {
+) -> Result<Issued, CodeError> {
     if cap == SendCap::Requester {
         if let Some(wait) = wait_for_slot(conn, user_id, rules, now).await? {
-            return Ok(Err(CodeProblem::TooMany {
+            return Err(CodeProblem::TooMany {
                 retry_after_secs: wait,
-            }));
+            }
+            .into());
         }
     }
     sqlx::query(
@@ -161,7 +181,7 @@ pub async fn issue(
     .bind(expires_at)
     .execute(&mut *conn)
     .await?;
-    Ok(Ok(Issued { code, expires_at }))
+    Ok(Issued { code, expires_at })
 }
 
 /// Checks a code typed back. On success the code is used up and the destination it was
@@ -173,7 +193,7 @@ pub async fn redeem(
     code: &str,
     rules: CodeRules,
     now: i64,
-) -> Result<Result<String, CodeProblem>, sqlx::Error> {
+) -> Result<String, CodeError> {
     let row: Option<(i64, String, String, i64, i64)> = sqlx::query_as(
         "SELECT id, destination, code_hash, attempts, expires_at FROM verification_codes
          WHERE user_id = ? AND purpose = ? AND consumed_at IS NULL
@@ -184,14 +204,14 @@ pub async fn redeem(
     .fetch_optional(&mut *conn)
     .await?;
     let Some((id, destination, stored, attempts, expires_at)) = row else {
-        return Ok(Err(CodeProblem::Expired));
+        return Err(CodeProblem::Expired.into());
     };
     if expires_at <= now {
-        return Ok(Err(CodeProblem::Expired));
+        return Err(CodeProblem::Expired.into());
     }
     let max = i64::from(rules.max_attempts);
     if attempts >= max {
-        return Ok(Err(CodeProblem::AttemptsExceeded));
+        return Err(CodeProblem::AttemptsExceeded.into());
     }
     if matches(&stored, code) {
         sqlx::query(
@@ -201,14 +221,14 @@ pub async fn redeem(
         .bind(id)
         .execute(&mut *conn)
         .await?;
-        return Ok(Ok(destination));
+        return Ok(destination);
     }
     sqlx::query("UPDATE verification_codes SET attempts = attempts + 1 WHERE id = ?")
         .bind(id)
         .execute(&mut *conn)
         .await?;
     let left = max - attempts - 1;
-    Ok(Err(if left <= 0 {
+    Err(CodeError::Refused(if left <= 0 {
         CodeProblem::AttemptsExceeded
     } else {
         CodeProblem::Incorrect {
@@ -221,6 +241,14 @@ pub async fn redeem(
 mod tests {
     use super::*;
     use sqlx::SqlitePool;
+
+    /// The rules' answer; a store failure fails the test.
+    fn problem(error: CodeError) -> CodeProblem {
+        match error {
+            CodeError::Refused(problem) => problem,
+            CodeError::Store(error) => panic!("store failed: {error}"),
+        }
+    }
 
     async fn pool_with_users() -> (tempfile::TempDir, SqlitePool) {
         let dir = tempfile::tempdir().unwrap();
@@ -252,7 +280,6 @@ mod tests {
             1000,
         )
         .await
-        .unwrap()
         .unwrap();
         assert_eq!(issued.code.len(), 8);
         assert!(issued.code.chars().all(|c| c.is_ascii_digit()));
@@ -264,11 +291,11 @@ mod tests {
         assert!(!stored.contains(&issued.code));
         let got = redeem(&mut conn, 1, "email", &issued.code, RULES, 1001)
             .await
-            .unwrap();
+            .map_err(problem);
         assert_eq!(got, Ok("a@example.org".to_owned()));
         let again = redeem(&mut conn, 1, "email", &issued.code, RULES, 1002)
             .await
-            .unwrap();
+            .map_err(problem);
         assert_eq!(again, Err(CodeProblem::Expired));
     }
 
@@ -285,11 +312,10 @@ mod tests {
             1000,
         )
         .await
-        .unwrap()
         .unwrap();
         let late = redeem(&mut conn, 1, "email", &issued.code, RULES, 1600)
             .await
-            .unwrap();
+            .map_err(problem);
         assert_eq!(late, Err(CodeProblem::Expired));
     }
 
@@ -306,7 +332,6 @@ mod tests {
             0,
         )
         .await
-        .unwrap()
         .unwrap();
         let wrong = if issued.code == "00000000" {
             "11111111"
@@ -316,7 +341,7 @@ mod tests {
         for left in (1..5).rev() {
             let result = redeem(&mut conn, 1, "phone", wrong, RULES, 1)
                 .await
-                .unwrap();
+                .map_err(problem);
             assert_eq!(
                 result,
                 Err(CodeProblem::Incorrect {
@@ -326,11 +351,11 @@ mod tests {
         }
         let fifth = redeem(&mut conn, 1, "phone", wrong, RULES, 1)
             .await
-            .unwrap();
+            .map_err(problem);
         assert_eq!(fifth, Err(CodeProblem::AttemptsExceeded));
         let right = redeem(&mut conn, 1, "phone", &issued.code, RULES, 1)
             .await
-            .unwrap();
+            .map_err(problem);
         assert_eq!(right, Err(CodeProblem::AttemptsExceeded));
     }
 
@@ -347,18 +372,17 @@ mod tests {
             0,
         )
         .await
-        .unwrap()
         .unwrap();
         assert_eq!(
             redeem(&mut conn, 2, "email", &first.code, RULES, 1)
                 .await
-                .unwrap(),
+                .map_err(problem),
             Err(CodeProblem::Expired)
         );
         assert_eq!(
             redeem(&mut conn, 1, "phone", &first.code, RULES, 1)
                 .await
-                .unwrap(),
+                .map_err(problem),
             Err(CodeProblem::Expired)
         );
         let second = issue(
@@ -370,17 +394,16 @@ mod tests {
             2,
         )
         .await
-        .unwrap()
         .unwrap();
         if first.code != second.code {
             let old = redeem(&mut conn, 1, "email", &first.code, RULES, 3)
                 .await
-                .unwrap();
+                .map_err(problem);
             assert_eq!(old, Err(CodeProblem::Incorrect { attempts_left: 4 }));
         }
         let new = redeem(&mut conn, 1, "email", &second.code, RULES, 3)
             .await
-            .unwrap();
+            .map_err(problem);
         assert_eq!(new, Ok("b@example.org".to_owned()));
     }
 
@@ -392,12 +415,11 @@ mod tests {
         for i in 0..5 {
             issue(&mut conn, 1, "email", "b@example.org", mine, 100 + i)
                 .await
-                .unwrap()
                 .unwrap();
         }
         let sixth = issue(&mut conn, 1, "email", "b@example.org", mine, 200)
             .await
-            .unwrap();
+            .map_err(problem);
         assert!(matches!(
             sixth,
             Err(CodeProblem::TooMany {
@@ -407,12 +429,12 @@ mod tests {
         // Spreading over fresh destinations does not help the requester.
         let fresh = issue(&mut conn, 1, "phone", "+306912345612", mine, 200)
             .await
-            .unwrap();
+            .map_err(problem);
         assert!(matches!(fresh, Err(CodeProblem::TooMany { .. })));
         // The owner of the address still gets codes, and reset codes count elsewhere.
         let owner = issue(&mut conn, 2, "email", "b@example.org", mine, 200)
             .await
-            .unwrap();
+            .map_err(problem);
         assert!(owner.is_ok());
         for i in 0..8 {
             let reset = issue(
@@ -424,18 +446,18 @@ mod tests {
                 201,
             )
             .await
-            .unwrap();
+            .map_err(problem);
             assert!(reset.is_ok());
         }
         assert!(issue(&mut conn, 2, "email", "b@example.org", mine, 202)
             .await
-            .unwrap()
+            .map_err(problem)
             .is_ok());
         // An hour after the first send there is room again.
         assert!(
             issue(&mut conn, 1, "email", "b@example.org", mine, 100 + HOUR)
                 .await
-                .unwrap()
+                .map_err(problem)
                 .is_ok()
         );
     }

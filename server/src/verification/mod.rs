@@ -7,4 +7,4 @@ pub mod codes;
 pub mod recovery;
 pub mod totp;
 
-pub use codes::{CodeProblem, CodeRules, SendCap};
+pub use codes::{CodeError, CodeProblem, CodeRules, SendCap};

@@ -55,12 +55,7 @@ async fn the_rules_follow_the_saved_policy() {
         ..PasswordPolicy::default()
     };
     let now = app.clock.now();
-    app.state
-        .password_policy
-        .save(&policy, now)
-        .await
-        .unwrap()
-        .unwrap();
+    app.state.password_policy.save(&policy, now).await.unwrap();
     let reply = app.call("password_rules", json!({}), None).await;
     assert_eq!(reply.body, json!({ "min_chars": 12, "max_chars": 128 }));
 }
@@ -101,12 +96,7 @@ async fn a_change_refuses_a_banned_word_once_the_policy_lists_it() {
         ..PasswordPolicy::default()
     };
     let now = app.clock.now();
-    app.state
-        .password_policy
-        .save(&policy, now)
-        .await
-        .unwrap()
-        .unwrap();
+    app.state.password_policy.save(&policy, now).await.unwrap();
     for banned in [
         "acme rocks forever",
         "4CM3 R0CKS FOREVER",

@@ -1,7 +1,7 @@
 //! Finding users: the filters of the list and the export, as SQL that uses indexes where
 //! it can (status and group) and counts no further than `USERS_COUNT_CAP`.
 
-use crate::accounts::canonical_text;
+use crate::accounts::{canonical_text, StoredStatus};
 use crate::error::Result;
 use app::api::{AccountStatus, UserRow, USERS_COUNT_CAP};
 use app::domain::{AppError, FieldProblem};
@@ -126,7 +126,14 @@ pub fn total_from_last_page(page: u32, size: u32, rows: usize) -> Option<(u64, b
     Some((total.min(USERS_COUNT_CAP), total > USERS_COUNT_CAP))
 }
 
-type UserColumns = (i64, String, String, Option<String>, Option<String>, String);
+type UserColumns = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    StoredStatus,
+);
 
 /// Matching users counted up to the cap: (count, whether more match).
 pub async fn count(pool: &SqlitePool, filter: &Filter) -> Result<(u64, bool)> {
@@ -170,10 +177,6 @@ async fn users(
     Ok(query.build_query_as().fetch_all(pool).await?)
 }
 
-fn status(stored: &str) -> AccountStatus {
-    AccountStatus::parse(stored).unwrap_or(AccountStatus::Disabled)
-}
-
 /// One page of matching users with their groups: two queries whatever the page size.
 pub async fn page(
     pool: &SqlitePool,
@@ -189,7 +192,7 @@ pub async fn page(
             username,
             display_name,
             email,
-            status: status(&stored),
+            status: stored.or_disabled(),
             groups: groups.remove(&id).unwrap_or_default(),
         })
         .collect())
@@ -218,7 +221,7 @@ pub async fn all(pool: &SqlitePool, filter: &Filter) -> Result<Vec<ExportRow>> {
                 email,
                 phone,
                 groups: groups.remove(&id).unwrap_or_default(),
-                status: status(&stored),
+                status: stored.or_disabled(),
             },
         )
         .collect())

@@ -7,12 +7,12 @@ use super::wizard::{code_purpose, key_bytes, Account, Subject};
 use super::{SqlReset, HOUR};
 use crate::audit::{AuditKind, Outcome};
 use crate::delivery::{Channel, Message};
-use crate::error::OrInternal;
+use crate::error::{internal, OrInternal};
 use crate::reset::decoy;
 use crate::reset::messages;
 use crate::reset::store::{self, QuestionIds, Wizard};
 use crate::security_info::messages::Language;
-use crate::verification::{answers, codes, CodeProblem, SendCap};
+use crate::verification::{answers, codes, CodeError, CodeProblem, SendCap};
 use app::api::context::RequestMeta;
 use app::api::WizardView;
 use app::domain::reset_policy::ResetPolicy;
@@ -75,7 +75,7 @@ impl SqlReset {
         }
         // The row as just written, without reading it back.
         let wizard = Wizard {
-            method: Some(method.as_str().to_owned()),
+            method: Some(method),
             question_ids,
             code_expires_at,
             attempts: 0,
@@ -200,12 +200,12 @@ impl SqlReset {
         let caps = (self.codes, SendCap::CountedByCaller);
         let issued = codes::issue(conn, user.id, &purpose, destination, caps, choice.now)
             .await
-            .or_internal(rid)?
-            .map_err(|problem| match problem {
-                CodeProblem::TooMany { retry_after_secs } => {
+            .map_err(|error| match error {
+                CodeError::Refused(CodeProblem::TooMany { retry_after_secs }) => {
                     AppError::TooManyCodes { retry_after_secs }
                 }
-                _ => AppError::MethodUnavailable,
+                CodeError::Refused(_) => AppError::MethodUnavailable,
+                CodeError::Store(error) => internal(rid, error),
             })?;
         let minutes = self.codes.ttl_secs / 60;
         let (channel, subject, text, html) = match kind {

@@ -5,10 +5,10 @@
 use super::wizard::{code_purpose, Subject};
 use super::SqlReset;
 use crate::audit::{AuditKind, Outcome};
-use crate::error::OrInternal;
+use crate::error::{internal, OrInternal};
 use crate::reset::account::NO_ACCOUNT;
 use crate::reset::store::{self, QuestionIds, Wizard};
-use crate::verification::{answers, codes, recovery, totp, CodeProblem};
+use crate::verification::{answers, codes, recovery, totp, CodeError, CodeProblem};
 use app::api::context::RequestMeta;
 use app::api::{GateAnswer, WizardView};
 use app::domain::reset_policy::ResetPolicy;
@@ -37,7 +37,7 @@ impl SqlReset {
     ) -> Result<WizardView, AppError> {
         let rid = meta.request_id.as_str();
         let (wizard, subject, policy) = self.current(meta).await?;
-        let Some(method) = wizard.method() else {
+        let Some(method) = wizard.method else {
             return Err(AppError::BadRequest("no method chosen".into()));
         };
         // Wrong answers from this client (or, far more, from anywhere) stop the name here
@@ -166,13 +166,11 @@ impl SqlReset {
         };
         let mut conn = self.pool.acquire().await.or_internal(rid)?;
         let purpose = code_purpose(method, &wizard.id_hash);
-        match codes::redeem(&mut conn, real.user.id, &purpose, code, self.codes, now)
-            .await
-            .or_internal(rid)?
-        {
+        match codes::redeem(&mut conn, real.user.id, &purpose, code, self.codes, now).await {
             Ok(_) => Ok(true),
-            Err(CodeProblem::Expired) => Err(AppError::CodeExpired),
-            Err(_) => Ok(false),
+            Err(CodeError::Refused(CodeProblem::Expired)) => Err(AppError::CodeExpired),
+            Err(CodeError::Refused(_)) => Ok(false),
+            Err(CodeError::Store(error)) => Err(internal(rid, error)),
         }
     }
 

@@ -28,7 +28,7 @@ impl SqlReset {
         let number = u8::try_from(passed.len() + 1).unwrap_or(u8::MAX);
         let step = if wizard.all_gates_passed() {
             self.new_password_step(subject, policy, rid).await?
-        } else if let Some(method) = wizard.method() {
+        } else if let Some(method) = wizard.method {
             WizardStep::Prove {
                 number,
                 method: self.hint(wizard, subject, method, &profile),
