@@ -34,6 +34,15 @@ enum Command {
     /// Users.
     #[command(subcommand)]
     Users(UsersCommand),
+    /// The account directory (`[directory]`).
+    #[command(subcommand)]
+    Directory(DirectoryCommand),
+}
+
+#[derive(Subcommand)]
+enum DirectoryCommand {
+    /// Connect, bind as the service account, count users and groups, and say what is wrong.
+    Check,
 }
 
 #[derive(Subcommand)]
@@ -89,6 +98,7 @@ pub async fn run() -> ExitCode {
             username,
             temporary,
         }) => set_password(config, username, temporary).await,
+        Command::Directory(DirectoryCommand::Check) => check_directory(config).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -97,6 +107,25 @@ pub async fn run() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn check_directory(config: Config) -> Result<(), String> {
+    use crate::directory::ldap::{check, Connector};
+    let settings = match config.directory {
+        crate::directory::DirectoryConfig::Local => {
+            println!("directory.kind is \"local\": accounts are sspr's own; nothing to check.");
+            return Ok(());
+        }
+        crate::directory::DirectoryConfig::Ldap(settings) => settings,
+    };
+    let url = settings.url.clone();
+    let connector = Connector::new(Arc::new(*settings)).map_err(|e| e.to_string())?;
+    let found = check::check(&connector).await.map_err(|e| e.to_string())?;
+    println!(
+        "{url}: the service account binds; {} users and {} groups in scope.",
+        found.users, found.groups
+    );
+    Ok(())
 }
 
 async fn open(config: Config) -> Result<AppState, String> {

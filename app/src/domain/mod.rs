@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod contact;
+pub mod directory;
 pub mod error;
 pub mod password_policy;
 pub mod proof_of_work;
@@ -12,6 +13,7 @@ pub mod security_info;
 pub mod username;
 
 pub use contact::{Email, EmailProblem, PhoneNumber, PhoneProblem};
+pub use directory::PasswordRefusal;
 pub use error::{AppError, FieldProblem};
 pub use password_policy::PasswordProblem;
 pub use roles::{may_act_on, AdminSection, Role};

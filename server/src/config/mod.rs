@@ -1,7 +1,7 @@
 //! Configuration: built-in defaults, then `sspr.toml` if present, then `SSPR_...`
 //! environment variables (nested keys joined by `__`, e.g. `SSPR_SESSION__IDLE_MINUTES`).
 //! Every value is checked at start-up; a bad one stops the server with a message naming
-//! the key and the reason. One file per section; `[delivery]` and `[metrics]` live with
+//! the key and the reason. One file per section; `[delivery]`, `[directory]` and `[metrics]` live with
 //! the code that uses them.
 
 mod hashing;
@@ -19,6 +19,7 @@ pub use crate::config_error::ConfigError;
 pub use crate::delivery::settings::{
     DeliveryConfig, DeliveryMode, RawDelivery, RawSms, RawSmtp, SmsConfig, SmtpConfig, SmtpSecurity,
 };
+pub use crate::directory::{DirectoryConfig, RawDirectory};
 pub use crate::web::client_ip::IpRange;
 pub use crate::web::metrics::{MetricsAccess, RawMetrics};
 pub use hashing::RawHashing;
@@ -65,6 +66,8 @@ pub struct RawConfig {
     pub delivery: RawDelivery,
     /// Who may read `/metrics`.
     pub metrics: RawMetrics,
+    /// Where accounts and their passwords live.
+    pub directory: RawDirectory,
 }
 
 impl Default for RawConfig {
@@ -88,6 +91,7 @@ impl Default for RawConfig {
             trusted_proxies: Vec::new(),
             delivery: RawDelivery::default(),
             metrics: RawMetrics::default(),
+            directory: RawDirectory::default(),
         }
     }
 }
@@ -115,6 +119,7 @@ pub struct Config {
     pub trusted_proxies: Vec<IpRange>,
     pub delivery: DeliveryConfig,
     pub metrics: MetricsAccess,
+    pub directory: DirectoryConfig,
 }
 
 impl RawConfig {
@@ -133,6 +138,7 @@ impl RawConfig {
         let hashing = self.password_hashing.check()?;
         let delivery = self.delivery.check()?;
         let metrics = self.metrics.check()?;
+        let directory = self.directory.check()?;
         let reset = self.reset.check(registration.defaults.question_count)?;
         let trusted_proxies = server::check_proxies(&self.trusted_proxies)?;
         let secret = server::load_secret(&self.secret_key, &self.secret_file, &self.database_path)?;
@@ -155,6 +161,7 @@ impl RawConfig {
             reset,
             trusted_proxies,
             metrics,
+            directory,
         })
     }
 }

@@ -1,3 +1,8 @@
-//! Bringing users in from elsewhere. For now a CSV file; directories (LDAP) come later.
+//! Where accounts come from: sspr's own SQLite accounts (`local`, with CSV import), or an
+//! existing LDAP directory (OpenLDAP or Active Directory) whose passwords sspr writes.
 
 pub mod import;
+pub mod ldap;
+pub mod settings;
+
+pub use settings::{DirectoryConfig, RawDirectory};

@@ -1,0 +1,116 @@
+//! `sspr directory check`: connect, bind, count users and groups, and say in plain words
+//! what is wrong, so an operator can fix the configuration before users meet it.
+
+use super::connection::{Connector, DirectoryError};
+use crate::directory::settings::{Scope, SearchBase};
+use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
+use ldap3::Ldap;
+use std::fmt;
+
+/// What the check found in a directory that works.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub users: usize,
+    pub groups: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckProblem {
+    Directory(DirectoryError),
+    /// The base DN does not exist (or the service account may not see it).
+    BaseMissing {
+        key: &'static str,
+        base: String,
+    },
+    /// The users' filter matches nobody under the base.
+    NoUsers {
+        base: String,
+        filter: String,
+    },
+}
+
+impl fmt::Display for CheckProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Directory(error) => error.fmt(f),
+            Self::BaseMissing { key, base } => write!(
+                f,
+                "{key} `{base}` does not exist, or the service account may not read it"
+            ),
+            Self::NoUsers { base, filter } => write!(
+                f,
+                "no entry under `{base}` matches the users' filter `{filter}`"
+            ),
+        }
+    }
+}
+
+impl From<DirectoryError> for CheckProblem {
+    fn from(error: DirectoryError) -> Self {
+        Self::Directory(error)
+    }
+}
+
+const NO_SUCH_OBJECT: u32 = 32;
+const PAGE: i32 = 500;
+
+pub async fn check(connector: &Connector) -> Result<Found, CheckProblem> {
+    let mut ldap = connector.service().await?;
+    let settings = connector.settings();
+    let users = count(&mut ldap, &settings.users, "directory.user_base").await?;
+    if users == 0 {
+        return Err(CheckProblem::NoUsers {
+            base: settings.users.base.clone(),
+            filter: settings.users.filter.clone(),
+        });
+    }
+    let groups = count(&mut ldap, &settings.groups, "directory.group_base").await?;
+    let _ = ldap.unbind().await;
+    Ok(Found { users, groups })
+}
+
+/// Entries matching, page by page (AD answers at most 1,000 per search otherwise).
+async fn count(
+    ldap: &mut Ldap,
+    search: &SearchBase,
+    key: &'static str,
+) -> Result<usize, CheckProblem> {
+    let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![
+        Box::new(EntriesOnly::new()),
+        Box::new(PagedResults::new(PAGE)),
+    ];
+    let mut stream = ldap
+        .streaming_search_with(
+            adapters,
+            &search.base,
+            scope(search.scope),
+            &search.filter,
+            vec!["1.1"],
+        )
+        .await
+        .map_err(DirectoryError::from)?;
+    let mut found = 0;
+    while stream.next().await.map_err(DirectoryError::from)?.is_some() {
+        found += 1;
+    }
+    let result = stream.finish().await;
+    match result.rc {
+        0 => Ok(found),
+        NO_SUCH_OBJECT => Err(CheckProblem::BaseMissing {
+            key,
+            base: search.base.clone(),
+        }),
+        rc => Err(DirectoryError::Refused {
+            rc,
+            text: result.text,
+        }
+        .into()),
+    }
+}
+
+pub fn scope(scope: Scope) -> ldap3::Scope {
+    match scope {
+        Scope::One => ldap3::Scope::OneLevel,
+        Scope::Sub => ldap3::Scope::Subtree,
+    }
+}
