@@ -39,6 +39,13 @@ install_test_tools() {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
+  # The directory tests' throwaway OpenLDAP; the package's own instance stays unconfigured.
+  if ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ] || ! command -v ldapwhoami >/dev/null; then
+    say "installing slapd and ldap-utils"
+    echo "slapd slapd/no_configuration boolean true" | debconf-set-selections
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slapd ldap-utils >/dev/null
+  fi
   if [ ! -d end2end/node_modules ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
     say "installing the end-to-end test packages"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-fund --no-audit)

@@ -5,6 +5,8 @@ pub mod check;
 pub mod connection;
 pub mod filter;
 pub mod flavour;
+pub mod password;
+pub mod people;
 pub mod refusal;
 pub mod tls;
 
