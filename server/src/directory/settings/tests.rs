@@ -107,3 +107,27 @@ fn the_service_password_is_not_in_debug_output() {
     assert!(!shown.contains("bind_password: \"s\""), "{shown}");
     assert!(shown.contains("bind_dn"));
 }
+
+#[test]
+fn the_sample_configurations_are_valid() {
+    for (file, flavour) in [
+        ("openldap.toml", Flavour::Openldap),
+        ("active-directory.toml", Flavour::ActiveDirectory),
+    ] {
+        let path = format!("{}/../config-examples/{file}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).expect("sample");
+        // The CA file names a path on the operator's machine; the rest is checked as written.
+        let text: String = text
+            .lines()
+            .filter(|line| !line.starts_with("ca_file"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let raw: RawDirectory = Figment::from(Toml::string(&text))
+            .extract_inner("directory")
+            .expect(file);
+        match raw.check().expect(file) {
+            DirectoryConfig::Ldap(settings) => assert_eq!(settings.flavour, flavour, "{file}"),
+            DirectoryConfig::Local => panic!("{file} names kind = \"ldap\""),
+        }
+    }
+}
