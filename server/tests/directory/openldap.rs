@@ -1,17 +1,11 @@
+use crate::find;
 use crate::slapd::Slapd;
 use app::domain::PasswordRefusal;
 use server::directory::ldap::password::{self, WriteError};
-use server::directory::ldap::people::{self, LockState, Person};
-use server::directory::ldap::{check, Connector, DirectoryError};
+use server::directory::ldap::people::LockState;
+use server::directory::ldap::{check, DirectoryError};
 
 const ALICE: &str = "uid=alice,ou=people,dc=example,dc=org";
-
-async fn find(connector: &Connector, login: &str) -> Option<Person> {
-    let mut ldap = connector.service().await.expect("service bind");
-    people::find(connector, &mut ldap, login)
-        .await
-        .expect("search")
-}
 
 #[tokio::test]
 async fn check_binds_over_verified_tls_and_counts_people_and_groups() {

@@ -1,0 +1,200 @@
+//! The Active Directory flavour against a real Samba AD domain controller, one per test run
+//! (its LDAP ports are fixed), shared by these tests and stopped when the run ends.
+
+use crate::find;
+use app::domain::PasswordRefusal;
+use server::directory::ldap::password::{self, WriteError};
+use server::directory::ldap::people::LockState;
+use server::directory::ldap::{check, Connector};
+use server::directory::{DirectoryConfig, RawDirectory};
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+use std::sync::{Arc, OnceLock};
+
+struct Samba {
+    env: HashMap<String, String>,
+}
+
+fn samba() -> &'static Samba {
+    static SAMBA: OnceLock<Samba> = OnceLock::new();
+    SAMBA.get_or_init(|| {
+        let dir =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("samba-{}", std::process::id()));
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../directories/samba/start");
+        let output = Command::new(script)
+            .arg(&dir)
+            .arg(std::process::id().to_string())
+            .output()
+            .expect("running directories/samba/start");
+        assert!(
+            output.status.success(),
+            "the test Samba AD DC did not start: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let env = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| line.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        Samba { env }
+    })
+}
+
+impl Samba {
+    fn connector(&self) -> Connector {
+        let sample = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../config-examples/active-directory.toml"),
+        )
+        .expect("config-examples/active-directory.toml");
+        let sample = sample
+            .replace("ldaps://dc1.corp.example.org", &self.env["AD_URL"])
+            .replace("/etc/sspr/ad-ca.pem", &self.env["AD_CA_FILE"])
+            .replace(
+                "CN=svc-sspr,OU=Service Accounts,DC=corp,DC=example,DC=org",
+                "svc-sspr@sspr.test",
+            )
+            .replace("change-me-service-password", "Service-pass-123!")
+            .replace(
+                "OU=People,DC=corp,DC=example,DC=org",
+                "CN=Users,DC=sspr,DC=test",
+            )
+            .replace(
+                "OU=Groups,DC=corp,DC=example,DC=org",
+                "CN=Users,DC=sspr,DC=test",
+            )
+            .replace("CN=SSPR Users,", "CN=staff,");
+        let raw: RawDirectory = {
+            use figment::providers::Format;
+            figment::Figment::from(figment::providers::Toml::string(&sample))
+        }
+        .extract_inner("directory")
+        .expect("the sample parses");
+        match raw.check().expect("the sample is valid") {
+            DirectoryConfig::Ldap(settings) => {
+                Connector::new(Arc::new(*settings)).expect("connector")
+            }
+            DirectoryConfig::Local => panic!("the sample names kind = \"ldap\""),
+        }
+    }
+
+    /// Whether `user` (a UPN) binds with `password`.
+    fn binds(&self, user: &str, password: &str) -> bool {
+        Command::new("ldapsearch")
+            .env("LDAPTLS_CACERT", &self.env["AD_CA_FILE"])
+            .args([
+                "-x",
+                "-H",
+                &self.env["AD_URL"],
+                "-D",
+                user,
+                "-w",
+                password,
+                "-s",
+                "base",
+                "-b",
+                "",
+            ])
+            .output()
+            .expect("ldapsearch")
+            .status
+            .success()
+    }
+}
+
+#[tokio::test]
+async fn check_and_find_with_the_active_directory_attributes() {
+    let samba = samba();
+    let connector = samba.connector();
+    let found = check::check(&connector).await.expect("the check passes");
+    assert_eq!(found.users, 4, "alice, bob, carol and dave are staff");
+    let alice = find(&connector, "alice").await.expect("alice");
+    assert_eq!(alice.email.as_deref(), Some("alice@sspr.test"));
+    assert_eq!(
+        alice.stable_id.len(),
+        36,
+        "objectGUID as a GUID: {}",
+        alice.stable_id
+    );
+    assert!(alice.groups.iter().any(|g| g.starts_with("CN=staff,")));
+    assert_eq!(alice.lock, LockState::Open);
+    assert_eq!(
+        find(&connector, "dave").await.expect("dave").lock,
+        LockState::Disabled
+    );
+    assert!(
+        find(&connector, "svc-sspr").await.is_none(),
+        "not staff: out of scope"
+    );
+    assert!(find(&connector, "*").await.is_none());
+    assert!(find(&connector, "alice)(sAMAccountName=*").await.is_none());
+}
+
+#[tokio::test]
+async fn a_reset_writes_unicode_pwd_and_the_domain_refuses_weak_passwords() {
+    let samba = samba();
+    let connector = samba.connector();
+    let alice = find(&connector, "alice").await.expect("alice");
+    let weak = password::reset(&connector, &alice, "aaaaaaaaaaaa").await;
+    assert_eq!(weak, Err(WriteError::Refused(PasswordRefusal::Complexity)));
+    let short = password::reset(&connector, &alice, "Ab1!").await;
+    assert_eq!(short, Err(WriteError::Refused(PasswordRefusal::TooShort)));
+    assert!(
+        samba.binds("alice@sspr.test", "Alice-initial-pass-1!"),
+        "nothing changed"
+    );
+    password::reset(&connector, &alice, "Alice-brand-new-77!")
+        .await
+        .expect("reset");
+    assert!(samba.binds("alice@sspr.test", "Alice-brand-new-77!"));
+    assert!(!samba.binds("alice@sspr.test", "Alice-initial-pass-1!"));
+}
+
+#[tokio::test]
+async fn a_known_password_change_checks_the_old_one_and_the_history() {
+    let samba = samba();
+    let connector = samba.connector();
+    let bob = find(&connector, "bob").await.expect("bob");
+    let changed = password::change(
+        &connector,
+        &bob,
+        "Bob-initial-pass-1!",
+        "Bob-changed-pass-9!",
+    )
+    .await;
+    assert_eq!(changed, Ok(true));
+    assert!(samba.binds("bob@sspr.test", "Bob-changed-pass-9!"));
+    let back = password::change(
+        &connector,
+        &bob,
+        "Bob-changed-pass-9!",
+        "Bob-initial-pass-1!",
+    )
+    .await;
+    assert_eq!(back, Err(WriteError::Refused(PasswordRefusal::InHistory)));
+}
+
+#[tokio::test]
+async fn unlock_clears_lockout_time() {
+    let samba = samba();
+    let connector = samba.connector();
+    for _ in 0..6 {
+        assert!(!samba.binds("carol@sspr.test", "not-carols-password"));
+    }
+    assert_eq!(
+        find(&connector, "carol").await.expect("carol").lock,
+        LockState::Locked
+    );
+    assert!(
+        !samba.binds("carol@sspr.test", "Carol-initial-pass-1!"),
+        "locked out"
+    );
+    let carol = find(&connector, "carol").await.expect("carol");
+    password::unlock(&connector, &carol).await.expect("unlock");
+    assert_eq!(
+        find(&connector, "carol").await.expect("carol").lock,
+        LockState::Open
+    );
+    assert!(samba.binds("carol@sspr.test", "Carol-initial-pass-1!"));
+}
