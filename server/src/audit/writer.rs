@@ -13,9 +13,9 @@
 //! never fork the chain. If a batch fails, each of its events is tried once more on its
 //! own, so each caller learns its own result.
 
-use super::chain::{ChainKey, Link};
+use super::chain::{verify_chain, ChainKey, ChainReport, Link};
+use super::event::AuditEvent;
 use super::head::{self, ChainHead, HeadRecord};
-use super::{AuditEvent, ChainReport};
 use crate::clock::SharedClock;
 use crate::db::WriteGate;
 use crate::secret::ServerSecret;
@@ -88,7 +88,7 @@ impl Audit {
 
     /// Walks the whole chain and compares it with the head record (see `verify_chain`).
     pub async fn verify(&self) -> Result<ChainReport, sqlx::Error> {
-        super::verify_chain(&self.pool, &self.key).await
+        verify_chain(&self.pool, &self.key).await
     }
 
     fn writer(&self) -> Writer {

@@ -6,9 +6,11 @@
 //! The spent set lives in this process's memory: several server processes behind a
 //! balancer would each accept a challenge once, and would need a shared store.
 
+mod problem;
 mod spent;
 mod token;
 
+pub use problem::CaptchaProblem;
 pub use token::CHALLENGE_LEN;
 
 use crate::clock::SharedClock;
@@ -26,40 +28,6 @@ pub const CHALLENGE_TTL_SECS: i64 = 300;
 /// and the set takes roughly 20-40 MB when full; past that, solved challenges are refused
 /// (`Overloaded`) until older ones expire.
 pub const DEFAULT_SPENT_LIMIT: usize = 1_000_000;
-
-/// Why a challenge and nonce were not accepted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum CaptchaProblem {
-    #[error("the challenge is not one this server issues")]
-    Malformed,
-    #[error("the challenge's signature does not match")]
-    BadSignature,
-    #[error("the challenge has expired")]
-    Expired,
-    #[error("the challenge is easier than required")]
-    TooEasy,
-    #[error("the nonce does not solve the challenge")]
-    Unsolved,
-    #[error("the challenge was already used")]
-    Replayed,
-    #[error("too many challenges are in use; try again later")]
-    Overloaded,
-}
-
-impl CaptchaProblem {
-    /// A stable name, for the audit log and metrics.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Malformed => "malformed",
-            Self::BadSignature => "bad_signature",
-            Self::Expired => "expired",
-            Self::TooEasy => "too_easy",
-            Self::Unsolved => "unsolved",
-            Self::Replayed => "replayed",
-            Self::Overloaded => "overloaded",
-        }
-    }
-}
 
 pub struct Captcha {
     /// `secret.derive("captcha")`, kept so each MAC is one HMAC rather than two; the

@@ -9,8 +9,8 @@
 //! Per process: several servers behind a balancer would each accept a challenge once, so
 //! they would need a shared store (or sticky sessions) instead.
 
+use super::problem::CaptchaProblem;
 use super::token::ChallengeId;
-use super::CaptchaProblem;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;
 

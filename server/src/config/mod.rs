@@ -5,7 +5,6 @@
 //! the code that uses them.
 
 mod hashing;
-mod load;
 mod registration;
 mod reset;
 mod server;
@@ -23,7 +22,6 @@ pub use crate::directory::{DirectoryConfig, RawDirectory};
 pub use crate::web::client_ip::IpRange;
 pub use crate::web::metrics::{MetricsAccess, RawMetrics};
 pub use hashing::RawHashing;
-pub use load::load;
 pub use registration::RawRegistration;
 pub use reset::{RawReset, ResetConfig};
 pub use server::LogFormat;
@@ -35,8 +33,11 @@ use crate::passwords::HashingParams;
 use crate::policy::RegistrationRules;
 use crate::secret::ServerSecret;
 use crate::verification::CodeRules;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
+use std::path::Path;
 use std::path::PathBuf;
 
 /// The file as written by people, before checking.
@@ -164,4 +165,37 @@ impl RawConfig {
             directory,
         })
     }
+}
+
+// Where the configuration comes from: built-in defaults, then the file, then `SSPR_...`
+// environment variables.
+
+/// Reads defaults, the optional file and the environment. `file` must exist when it was
+/// named explicitly; the default `sspr.toml` may be absent.
+pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+    let mut figment = Figment::from(Serialized::defaults(RawConfig::default()));
+    match file {
+        Some(path) if !path.exists() => {
+            return Err(bad(
+                "--config",
+                format!("file {} does not exist", path.display()),
+            ))
+        }
+        Some(path) => figment = figment.merge(Toml::file(path)),
+        None => figment = figment.merge(Toml::file("sspr.toml")),
+    }
+    figment = figment.merge(Env::prefixed("SSPR_").split("__"));
+    extract(figment)?.check()
+}
+
+/// The raw configuration, or the first value of a wrong type or an unknown key, named.
+fn extract(figment: Figment) -> Result<RawConfig, ConfigError> {
+    figment.extract().map_err(|e| {
+        let key = if e.path.is_empty() {
+            "(file)".to_owned()
+        } else {
+            e.path.join(".")
+        };
+        bad(&key, e.kind.to_string())
+    })
 }

@@ -1,4 +1,3 @@
-use super::load::{extract, load};
 use super::*;
 use crate::passwords::HashingParams;
 use figment::providers::{Format, Serialized, Toml};

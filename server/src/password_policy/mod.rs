@@ -14,4 +14,4 @@ mod policies;
 mod strength;
 
 pub use api::PasswordPolicyApi;
-pub use policies::{same_password, shape, PasswordPolicies};
+pub use policies::{shape, PasswordPolicies};

@@ -18,11 +18,6 @@ const NAME: &str = "password";
 /// Words no password may contain whatever the admins list: the service's own name.
 const CONTEXT_WORDS: [&str; 1] = ["sspr"];
 
-/// Whether two passwords are the same once normalised, as hashing sees them.
-pub fn same_password(a: &str, b: &str) -> bool {
-    nfkc(a) == nfkc(b)
-}
-
 /// Length and confirmation, measured after NFKC. Input longer than four bytes per allowed
 /// character is refused as it arrives, before normalising: normalisation can multiply
 /// the length, and a megabyte of input must cost nothing.

@@ -1,6 +1,6 @@
 //! argon2 working memory, kept between hashes and lent with a hashing permit.
 
-use super::hashing_error;
+use super::phc::hashing_error;
 use crate::error::Result;
 use argon2::{Block, Params};
 use std::sync::{Arc, Mutex, PoisonError};

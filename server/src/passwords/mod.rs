@@ -14,12 +14,12 @@ mod tests;
 
 pub use params::HashingParams;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::PasswordHasher as _;
 use argon2::Block;
 use memory::MemoryPool;
-use phc::{hash_into_phc, needs_rehash, stored_hash_matches};
+use phc::{hash_into_phc, hashing_error, needs_rehash, stored_hash_matches};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 use unicode_normalization::UnicodeNormalization;
@@ -39,10 +39,6 @@ pub struct PasswordHasher {
     /// A real hash of a random password, verified against when there is no account, so
     /// unknown users cost the same time as known ones.
     dummy: String,
-}
-
-fn hashing_error(e: impl std::fmt::Display) -> Error {
-    Error::Hashing(e.to_string())
 }
 
 /// Letters and digits that cannot be mistaken for each other when read aloud or copied.

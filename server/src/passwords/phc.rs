@@ -1,7 +1,6 @@
 //! PHC strings: hashing into one with today's parameters, and checking a password against
 //! one stored with any parameters, in pooled memory.
 
-use super::hashing_error;
 use super::params::{HashingParams, OUTPUT_LEN};
 use crate::error::Result;
 use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
@@ -71,4 +70,8 @@ pub(super) fn needs_rehash(stored: &PasswordHash, current: HashingParams) -> boo
     !same_params
         || stored.algorithm != Algorithm::Argon2id.ident()
         || stored.version != Some(Version::V0x13.into())
+}
+
+pub(super) fn hashing_error(e: impl std::fmt::Display) -> crate::error::Error {
+    crate::error::Error::Hashing(e.to_string())
 }

@@ -56,7 +56,7 @@ fn request_meta(state: &AppState, request: &Request) -> RequestMeta {
         reset_token,
         ip,
         user_agent: text("user-agent").chars().take(256).collect(),
-        request_id: super::request_id(headers).to_owned(),
+        request_id: super::request_id::request_id(headers).to_owned(),
     }
 }
 

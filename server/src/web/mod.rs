@@ -8,6 +8,7 @@ mod csp_report;
 mod headers;
 mod health;
 pub mod metrics;
+mod request_id;
 
 use crate::AppState;
 use axum::routing::{get, post};
@@ -34,18 +35,10 @@ impl MakeRequestId for NewRequestId {
     }
 }
 
-/// The id `SetRequestIdLayer` gave this request.
-pub(crate) fn request_id(headers: &http::HeaderMap) -> &str {
-    headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-")
-}
-
 /// Every log line inside a request carries its id, method and path (never its query or
 /// body, which may hold secrets).
 fn request_span(request: &http::Request<axum::body::Body>) -> tracing::Span {
-    let id = request_id(request.headers());
+    let id = request_id::request_id(request.headers());
     tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
 }
 

@@ -16,3 +16,30 @@ pub async fn find(connector: &Connector, login: &str) -> Option<Person> {
         .await
         .expect("search")
 }
+
+/// Runs `directories/<which>/start` with `args` and returns the `KEY=value` lines it printed;
+/// a directory that cannot start fails the test with the script's own words.
+pub fn start_directory(
+    which: &str,
+    args: &[&std::ffi::OsStr],
+) -> std::collections::HashMap<String, String> {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../directories")
+        .join(which)
+        .join("start");
+    let output = std::process::Command::new(&script)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("running {}: {e}", script.display()));
+    assert!(
+        output.status.success(),
+        "the test directory ({which}) did not start: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| line.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}

@@ -21,23 +21,8 @@ fn samba() -> &'static Samba {
     SAMBA.get_or_init(|| {
         let dir =
             Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("samba-{}", std::process::id()));
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../directories/samba/start");
-        let output = Command::new(script)
-            .arg(&dir)
-            .arg(std::process::id().to_string())
-            .output()
-            .expect("running directories/samba/start");
-        assert!(
-            output.status.success(),
-            "the test Samba AD DC did not start: {}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let env = String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .filter_map(|line| line.split_once('='))
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
+        let owner = std::process::id().to_string();
+        let env = crate::start_directory("samba", &[dir.as_os_str(), owner.as_ref()]);
         Samba { env }
     })
 }

@@ -19,21 +19,7 @@ fn scripts() -> PathBuf {
 impl Slapd {
     pub fn start() -> Slapd {
         let dir = tempfile::tempdir().expect("temp dir");
-        let output = Command::new(scripts().join("start"))
-            .arg(dir.path())
-            .output()
-            .expect("running directories/openldap/start");
-        assert!(
-            output.status.success(),
-            "the test OpenLDAP did not start: {}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let env = String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .filter_map(|line| line.split_once('='))
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
+        let env = crate::start_directory("openldap", &[dir.path().as_os_str()]);
         Slapd { dir, env }
     }
 

@@ -1,8 +1,8 @@
 //! The writes behind each action. Each is one statement or one transaction, so a refused
 //! or failed action changes nothing.
 
-use super::Admin;
 use crate::accounts::store::{self, InsertError, NewUser, UserRecord};
+use crate::admin::Admin;
 use crate::directory::import::{
     check_display_name, check_email, check_phone, check_username, Invalid,
 };
