@@ -10,14 +10,10 @@
 //! the head record (`head.rs`) is what shows them missing.
 
 use super::head::{self, ChainHead, HeadCheck};
-use crate::secret::ServerSecret;
+use super::key::ChainKey;
 use hex::encode as hex;
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
-use std::fmt;
-
-/// The `prev_hash` of the first row.
-pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Rows per query when verifying, so a long log is read in bounded memory.
 const PAGE: i64 = 10_000;
@@ -26,52 +22,6 @@ const PAGE: i64 = 10_000;
 const DOMAIN: &[u8] = b"sspr audit v1";
 /// The keyed rows' encoding: the same fields under another name.
 const KEYED_DOMAIN: &[u8] = b"sspr audit v2 keyed";
-
-/// The chain's keys, derived once from the server secret. HMAC's padded-key states are
-/// kept hashed, so a row costs one SHA-256 of its fields and one of a digest: verifying a
-/// million rows stays close to what the plain hash took.
-#[derive(Clone)]
-pub struct ChainKey {
-    inner: Sha256,
-    outer: Sha256,
-    head: [u8; 32],
-}
-
-impl fmt::Debug for ChainKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ChainKey(..)")
-    }
-}
-
-impl ChainKey {
-    pub fn new(secret: &ServerSecret) -> Self {
-        let key = secret.derive("audit chain");
-        let mut block = [0u8; 64];
-        block[..key.len()].copy_from_slice(&key);
-        let mut inner = Sha256::new();
-        inner.update(block.map(|b| b ^ 0x36));
-        let mut outer = Sha256::new();
-        outer.update(block.map(|b| b ^ 0x5c));
-        Self {
-            inner,
-            outer,
-            head: secret.derive("audit head"),
-        }
-    }
-
-    /// The head record's MAC over its row count, last id and last hash.
-    pub(super) fn head_mac(&self, head: &ChainHead) -> String {
-        hex(crate::secret::hmac_sha256(
-            &self.head,
-            &[
-                b"sspr audit head v1",
-                &head.rows.to_be_bytes(),
-                &head.last_id.to_be_bytes(),
-                head.last_hash.as_bytes(),
-            ],
-        ))
-    }
-}
 
 /// A stored event, as the table holds it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -244,6 +194,8 @@ pub async fn verify_chain(pool: &SqlitePool, key: &ChainKey) -> Result<ChainRepo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audit::key::GENESIS_HASH;
+    use crate::secret::ServerSecret;
 
     fn link<'a>(detail: &'a str, user_agent: &'a str) -> Link<'a> {
         Link {

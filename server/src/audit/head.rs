@@ -11,7 +11,7 @@
 //! head unsealed) cannot be told from one just upgraded; only a copy of the head kept
 //! elsewhere would show that.
 
-use super::chain::{ChainKey, GENESIS_HASH};
+use super::key::{ChainKey, GENESIS_HASH};
 use sqlx::SqliteConnection;
 use subtle::ConstantTimeEq;
 
@@ -96,7 +96,14 @@ pub(super) async fn read(
     };
     Ok(match mac {
         None => HeadRecord::Unsealed(head),
-        Some(mac) if bool::from(mac.as_bytes().ct_eq(key.head_mac(&head).as_bytes())) => {
+        Some(mac)
+            if bool::from(
+                mac.as_bytes().ct_eq(
+                    key.head_mac(head.rows, head.last_id, &head.last_hash)
+                        .as_bytes(),
+                ),
+            ) =>
+        {
             HeadRecord::Sealed(head)
         }
         Some(_) => HeadRecord::Altered,
@@ -117,7 +124,7 @@ pub async fn write(
     .bind(head.rows)
     .bind(head.last_id)
     .bind(&head.last_hash)
-    .bind(key.head_mac(head))
+    .bind(key.head_mac(head.rows, head.last_id, &head.last_hash))
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -8,14 +8,16 @@
 mod chain;
 mod event;
 mod head;
+mod key;
 mod writer;
 
 #[cfg(test)]
 mod tests;
 
-pub use chain::{verify_chain, AuditRow, ChainKey, ChainReport, Link, GENESIS_HASH};
+pub use chain::{verify_chain, AuditRow, ChainReport, Link};
 pub use event::AuditEvent;
 pub use head::{write as write_head, ChainHead, HeadCheck};
+pub use key::{ChainKey, GENESIS_HASH};
 pub use writer::{Audit, MAX_DETAIL_BYTES, MAX_USER_AGENT_BYTES};
 
 /// What happened and how it ended: one list for the server, which stores the names,

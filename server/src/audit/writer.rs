@@ -13,9 +13,10 @@
 //! never fork the chain. If a batch fails, each of its events is tried once more on its
 //! own, so each caller learns its own result.
 
-use super::chain::{verify_chain, ChainKey, ChainReport, Link};
+use super::chain::{verify_chain, ChainReport, Link};
 use super::event::AuditEvent;
 use super::head::{self, ChainHead, HeadRecord};
+use super::key::ChainKey;
 use crate::clock::SharedClock;
 use crate::db::WriteGate;
 use crate::secret::ServerSecret;
