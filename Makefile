@@ -30,6 +30,8 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cargo clippy -p ui --target wasm32-unknown-unknown --locked -- -D warnings
+	@# No module may import one that imports it back (the script names each loop's lines).
+	@for src in server/src app/src ui/src bench/src; do python3 scripts/module-cycles.py $$src || exit 1; done
 
 # Playwright against a freshly started release server on a free port with a new database.
 e2e:

@@ -1,7 +1,7 @@
 //! Email over SMTP with lettre: TLS by rustls, the security mode from the configuration.
 
 use super::settings::{SmtpConfig, SmtpSecurity};
-use super::{OutgoingMessage, Transport};
+use super::transport::{OutgoingMessage, Transport};
 use async_trait::async_trait;
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};

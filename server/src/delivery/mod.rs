@@ -9,6 +9,8 @@ pub mod outbox;
 pub mod redact;
 pub mod settings;
 pub mod sms;
+mod sms_body;
+pub mod transport;
 pub mod worker;
 
 #[cfg(test)]
@@ -16,25 +18,5 @@ mod tests;
 
 pub use outbox::{enqueue, Channel, Message, OutboxRow, OutboxStatus};
 pub use settings::{DeliveryConfig, DeliveryMode};
+pub use transport::{OutgoingMessage, Transport};
 pub use worker::{Delivery, EnqueueError};
-
-use async_trait::async_trait;
-
-/// A claimed message as a transport sees it.
-#[derive(Debug, Clone)]
-pub struct OutgoingMessage {
-    pub id: i64,
-    pub channel: Channel,
-    pub recipient: String,
-    pub subject: String,
-    pub text: String,
-    pub html: Option<String>,
-    pub language: String,
-}
-
-/// Sends one message over one channel. The error is short, for the outbox's
-/// `last_error` and the log: no secrets and no message body.
-#[async_trait]
-pub trait Transport: Send + Sync {
-    async fn send(&self, message: &OutgoingMessage) -> Result<(), String>;
-}

@@ -3,6 +3,7 @@
 use super::settings::RawDelivery;
 use super::*;
 use crate::clock::{Clock, ManualClock};
+use async_trait::async_trait;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 

@@ -1,6 +1,6 @@
 //! `[delivery.sms]`: the HTTP SMS provider, and the JSON body sent to it.
 
-use super::{fail, range, SettingError};
+use super::problem::{fail, range, SettingError};
 use app::domain::FieldProblem;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -126,7 +126,7 @@ fn check_template(template: &str) -> Result<(), SettingError> {
             ));
         }
     }
-    let sample = crate::delivery::sms::render_body(
+    let sample = crate::delivery::sms_body::render_body(
         template,
         "+306900000000",
         "Your code is \"123456\".\nIt expires in 10 minutes.",

@@ -1,6 +1,6 @@
 //! `[delivery.smtp]`: the mail relay, how the connection is secured, and who mail is from.
 
-use super::{fail, range, SettingError};
+use super::problem::{fail, range, SettingError};
 use app::domain::FieldProblem;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};

@@ -6,6 +6,7 @@
 
 mod live;
 mod send;
+mod setup;
 
 use super::outbox::{self, Channel, Message, OutboxRow};
 use super::settings::{DeliveryConfig, DeliveryMode};

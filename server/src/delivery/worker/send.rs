@@ -4,7 +4,7 @@
 use super::{Delivery, FAILED_KEPT_SECS, LEASE_SECS};
 use crate::delivery::outbox::Channel;
 use crate::delivery::redact::{mask_recipient, scrub_error};
-use crate::delivery::{OutgoingMessage, Transport};
+use crate::delivery::transport::{OutgoingMessage, Transport};
 use std::time::Duration;
 
 /// A send that has not finished by now is abandoned as failed, so the lease never lapses
