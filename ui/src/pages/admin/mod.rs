@@ -9,6 +9,7 @@ mod labels;
 mod outbox;
 mod overview;
 mod password_policy;
+mod policy_page;
 mod reports;
 mod reset_policy;
 mod troubleshoot;

@@ -4,8 +4,7 @@
 use super::reset_policy::{saved_text, Failure, GroupProblem, Number};
 use crate::client::call;
 use crate::components::{
-    form_action, problem_text, watch_field_problem, ErrorAlert, Loading, Notice, PageTitle,
-    SubmitButton, Tr,
+    form_action, problem_text, watch_field_problem, ErrorAlert, Notice, SubmitButton, Tr,
 };
 use crate::i18n::{fill, k};
 use crate::state::use_i18n;
@@ -19,29 +18,11 @@ use leptos::prelude::*;
 
 #[component]
 pub fn PasswordPolicyPage() -> impl IntoView {
-    let editor = RwSignal::new(None::<PasswordPolicyEditor>);
-    let (load, load_error) = form_action(|()| call(AdminPasswordPolicy {}));
-    load.on_result(move |result| {
-        if let Ok(found) = result {
-            editor.set(Some(found.clone()));
-        }
-    });
-    load.dispatch(());
-    let reload = Callback::new(move |()| {
-        editor.set(None);
-        load.dispatch(());
-    });
-    view! {
-        <section class="card wide policy">
-            <PageTitle key=k::ADMIN_SECTION_PASSWORD_POLICY/>
-            <ErrorAlert message=load_error/>
-            {move || match editor.get() {
-                None if load_error.get().is_some() => ().into_any(),
-                None => view! { <Loading/> }.into_any(),
-                Some(found) => view! { <PasswordPolicyForm found reload/> }.into_any(),
-            }}
-        </section>
-    }
+    super::policy_page::policy_page(
+        k::ADMIN_SECTION_PASSWORD_POLICY,
+        || call(AdminPasswordPolicy {}),
+        |found, reload| view! { <PasswordPolicyForm found reload/> }.into_any(),
+    )
 }
 
 /// Banned words as typed, one per line; the server trims, normalises and de-duplicates.

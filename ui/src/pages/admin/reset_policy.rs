@@ -4,9 +4,7 @@
 
 use super::labels::method_label;
 use crate::client::call;
-use crate::components::{
-    form_action, watch_field_problem, ErrorAlert, Loading, Notice, PageTitle, SubmitButton, Tr,
-};
+use crate::components::{form_action, watch_field_problem, ErrorAlert, Notice, SubmitButton, Tr};
 use crate::i18n::{fill, k, Key};
 use crate::state::{use_i18n, I18n};
 use app::api::{
@@ -233,29 +231,11 @@ impl Draft {
 
 #[component]
 pub fn ResetPolicyPage() -> impl IntoView {
-    let editor = RwSignal::new(None::<ResetPolicyEditor>);
-    let (load, load_error) = form_action(|()| call(AdminResetPolicy {}));
-    load.on_result(move |result| {
-        if let Ok(found) = result {
-            editor.set(Some(found.clone()));
-        }
-    });
-    load.dispatch(());
-    let reload = Callback::new(move |()| {
-        editor.set(None);
-        load.dispatch(());
-    });
-    view! {
-        <section class="card wide policy">
-            <PageTitle key=k::ADMIN_SECTION_RESET_POLICY/>
-            <ErrorAlert message=load_error/>
-            {move || match editor.get() {
-                None if load_error.get().is_some() => ().into_any(),
-                None => view! { <Loading/> }.into_any(),
-                Some(found) => view! { <ResetPolicyForm found reload/> }.into_any(),
-            }}
-        </section>
-    }
+    super::policy_page::policy_page(
+        k::ADMIN_SECTION_RESET_POLICY,
+        || call(AdminResetPolicy {}),
+        |found, reload| view! { <ResetPolicyForm found reload/> }.into_any(),
+    )
 }
 
 #[component]
