@@ -2,7 +2,7 @@
 //! what is wrong, so an operator can fix the configuration before users meet it.
 
 use super::connection::{Connector, DirectoryError};
-use crate::directory::settings::{Scope, SearchBase};
+use crate::directory::settings::SearchBase;
 use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
 use ldap3::Ldap;
 use std::fmt;
@@ -57,14 +57,26 @@ const PAGE: i32 = 500;
 pub async fn check(connector: &Connector) -> Result<Found, CheckProblem> {
     let mut ldap = connector.service().await?;
     let settings = connector.settings();
-    let users = count(&mut ldap, &settings.users, "directory.user_base").await?;
+    let users = count(
+        &mut ldap,
+        &settings.users,
+        "directory.user_base",
+        settings.operation_timeout,
+    )
+    .await?;
     if users == 0 {
         return Err(CheckProblem::NoUsers {
             base: settings.users.base.clone(),
             filter: settings.users.filter.clone(),
         });
     }
-    let groups = count(&mut ldap, &settings.groups, "directory.group_base").await?;
+    let groups = count(
+        &mut ldap,
+        &settings.groups,
+        "directory.group_base",
+        settings.operation_timeout,
+    )
+    .await?;
     let _ = ldap.unbind().await;
     Ok(Found { users, groups })
 }
@@ -74,16 +86,18 @@ async fn count(
     ldap: &mut Ldap,
     search: &SearchBase,
     key: &'static str,
+    timeout: std::time::Duration,
 ) -> Result<usize, CheckProblem> {
     let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![
         Box::new(EntriesOnly::new()),
         Box::new(PagedResults::new(PAGE)),
     ];
     let mut stream = ldap
+        .with_timeout(timeout)
         .streaming_search_with(
             adapters,
             &search.base,
-            scope(search.scope),
+            search.scope.ldap(),
             &search.filter,
             vec!["1.1"],
         )
@@ -105,12 +119,5 @@ async fn count(
             text: result.text,
         }
         .into()),
-    }
-}
-
-pub fn scope(scope: Scope) -> ldap3::Scope {
-    match scope {
-        Scope::One => ldap3::Scope::OneLevel,
-        Scope::Sub => ldap3::Scope::Subtree,
     }
 }

@@ -91,14 +91,12 @@ impl Connector {
         if let Some(config) = &self.tls {
             options = options.set_config(config.clone());
         }
-        let (connection, mut ldap) =
-            LdapConnAsync::with_settings(options, &self.settings.url).await?;
+        let (connection, ldap) = LdapConnAsync::with_settings(options, &self.settings.url).await?;
         tokio::spawn(async move {
             if let Err(error) = connection.drive().await {
                 tracing::debug!(%error, "directory connection ended");
             }
         });
-        ldap.with_timeout(self.settings.operation_timeout);
         Ok(ldap)
     }
 

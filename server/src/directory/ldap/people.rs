@@ -1,7 +1,6 @@
 //! Finding a person in the directory, by the name they typed, with the service account:
 //! one exact, escaped match within the configured base, scope and filter, or nobody.
 
-use super::check::scope;
 use super::connection::{Connector, DirectoryError};
 use super::filter::equals_within;
 use super::flavour::Flavour;
@@ -63,7 +62,7 @@ pub async fn find(
         .with_timeout(settings.operation_timeout)
         .search(
             &settings.users.base,
-            scope(settings.users.scope),
+            settings.users.scope.ldap(),
             &filter,
             wanted.to_vec(),
         )

@@ -66,7 +66,7 @@ fn from_text(text: &str) -> PasswordRefusal {
     let has = |needle: &str| text.contains(needle);
     if has("history") {
         PasswordRefusal::InHistory
-    } else if has("too short") || has("password is too short") {
+    } else if has("too short") {
         PasswordRefusal::TooShort
     } else if has("too young") || has("minimum password age") || has("too soon") {
         PasswordRefusal::TooYoung

@@ -25,6 +25,15 @@ pub enum Scope {
     Sub,
 }
 
+impl Scope {
+    pub fn ldap(self) -> ldap3::Scope {
+        match self {
+            Scope::One => ldap3::Scope::OneLevel,
+            Scope::Sub => ldap3::Scope::Subtree,
+        }
+    }
+}
+
 /// Attribute names; an empty one takes the flavour's preset.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
