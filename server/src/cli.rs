@@ -135,7 +135,8 @@ async fn open(config: Config) -> Result<AppState, String> {
             config.database_path.display()
         )
     })?;
-    Ok(AppState::new(config, pool, Arc::new(SystemClock)))
+    AppState::new(config, pool, Arc::new(SystemClock))
+        .map_err(|e| format!("cannot use the directory: {e}"))
 }
 
 async fn serve(config: Config) -> Result<(), String> {
@@ -150,6 +151,14 @@ async fn serve(config: Config) -> Result<(), String> {
                 println!("  {username:<10} {password}");
             }
         }
+    }
+    if let Some(directory) = &state.directory {
+        // The wizard and the dashboard read the mirror: fill it before serving, and keep
+        // serving the last read if the directory is down now.
+        if let Err(error) = directory.read_all().await {
+            eprintln!("sspr: reading the directory failed ({error}); serving the last read");
+        }
+        directory.clone().keep_fresh();
     }
     let sessions = state.sessions.clone();
     tokio::spawn(async move {

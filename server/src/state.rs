@@ -7,6 +7,9 @@ use crate::captcha::{Captcha, CHALLENGE_TTL_SECS};
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::delivery::Delivery;
+use crate::directory::connected::ConnectedDirectory;
+use crate::directory::ldap::DirectoryError;
+use crate::directory::DirectoryConfig;
 use crate::password_policy::PasswordPolicies;
 use crate::passwords::PasswordHasher;
 use crate::reset::SqlReset;
@@ -31,11 +34,27 @@ pub struct AppState {
     pub audit: Arc<Audit>,
     pub password_policy: Arc<PasswordPolicies>,
     pub admin: Arc<Admin>,
+    /// The connected directory, in `directory.kind = "ldap"` mode.
+    pub directory: Option<Arc<ConnectedDirectory>>,
 }
 
 impl AppState {
-    pub fn new(config: Config, pool: SqlitePool, clock: SharedClock) -> Self {
+    /// Fails only when the directory's CA bundle cannot be read (it was read once already
+    /// when the configuration was checked).
+    pub fn new(
+        config: Config,
+        pool: SqlitePool,
+        clock: SharedClock,
+    ) -> Result<Self, DirectoryError> {
         let config = Arc::new(config);
+        let directory = match &config.directory {
+            DirectoryConfig::Local => None,
+            DirectoryConfig::Ldap(settings) => Some(Arc::new(ConnectedDirectory::new(
+                Arc::new((**settings).clone()),
+                pool.clone(),
+                clock.clone(),
+            )?)),
+        };
         let hasher = Arc::new(PasswordHasher::new(config.hashing));
         let sessions = Arc::new(Sessions::new(pool.clone(), clock.clone(), &config));
         let sign_in_throttle = Throttle::new(
@@ -45,6 +64,11 @@ impl AppState {
         );
         let password_policy = Arc::new(PasswordPolicies::new(pool.clone(), config.secret.clone()));
         let delivery = Arc::new(Delivery::new(pool.clone(), clock.clone(), &config.delivery));
+        let write_gate = crate::db::WriteGate::default();
+        let audit = Arc::new(
+            Audit::new(pool.clone(), clock.clone(), &config.secret)
+                .with_write_gate(write_gate.clone()),
+        );
         let accounts = Arc::new(SqlAccounts {
             pool: pool.clone(),
             clock: clock.clone(),
@@ -56,12 +80,9 @@ impl AppState {
             password_policy: password_policy.clone(),
             delivery: delivery.clone(),
             public_origin: config.public_origin.clone(),
+            directory: directory.clone(),
+            audit: audit.clone(),
         });
-        let write_gate = crate::db::WriteGate::default();
-        let audit = Arc::new(
-            Audit::new(pool.clone(), clock.clone(), &config.secret)
-                .with_write_gate(write_gate.clone()),
-        );
         let security = Arc::new(SqlSecurityInfo {
             pool: pool.clone(),
             clock: clock.clone(),
@@ -103,6 +124,7 @@ impl AppState {
             cached_policy: Default::default(),
             admissions: crate::reset::admission::Admissions::new(pool.clone(), write_gate.clone()),
             answer_floor: config.reset.answer_floor,
+            directory: directory.clone(),
         });
         let admin = Arc::new(Admin {
             config: config.clone(),
@@ -116,8 +138,9 @@ impl AppState {
             reset: reset.clone(),
             audit: audit.clone(),
             password_policy: password_policy.clone(),
+            directory: directory.clone(),
         });
-        Self {
+        Ok(Self {
             config,
             pool,
             clock,
@@ -131,7 +154,8 @@ impl AppState {
             audit,
             password_policy,
             admin,
-        }
+            directory,
+        })
     }
 }
 

@@ -39,10 +39,14 @@ pub enum AuditKind {
     AuditExported,
     AuditVerified,
     AdminDenied,
+    /// The directory could not be used (down, slow, the service account refused).
+    DirectoryUnavailable,
+    /// The directory's users and groups were read again on request.
+    DirectoryRead,
 }
 
 impl AuditKind {
-    pub const ALL: [Self; 33] = [
+    pub const ALL: [Self; 35] = [
         Self::ResetStarted,
         Self::CaptchaFailed,
         Self::MethodChosen,
@@ -76,6 +80,8 @@ impl AuditKind {
         Self::AuditExported,
         Self::AuditVerified,
         Self::AdminDenied,
+        Self::DirectoryUnavailable,
+        Self::DirectoryRead,
     ];
 
     /// The stored name. Stored rows are hashed with it, so a name never changes.
@@ -114,6 +120,8 @@ impl AuditKind {
             Self::AuditExported => "audit_exported",
             Self::AuditVerified => "audit_verified",
             Self::AdminDenied => "admin_denied",
+            Self::DirectoryUnavailable => "directory_unavailable",
+            Self::DirectoryRead => "directory_read",
         }
     }
 

@@ -79,6 +79,9 @@ pub enum FieldProblem {
     ControlCharacters,
     /// Another user already has this username.
     Taken,
+    /// The connected directory refused this new password under its own policy; nothing
+    /// was changed.
+    DirectoryRefused(super::directory::PasswordRefusal),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -170,6 +173,13 @@ pub enum AppError {
     /// The group cannot be deleted while the password reset policy's scope names it.
     #[error("group used by the reset scope")]
     GroupInResetScope,
+    /// A service sspr depends on (the directory) is down or refused it; nothing was
+    /// changed. Try again later.
+    #[error("service unavailable")]
+    Unavailable,
+    /// Users, groups and roles come from the connected directory; change them there.
+    #[error("managed by the directory")]
+    ManagedByDirectory,
 }
 
 impl AppError {
@@ -202,7 +212,8 @@ impl AppError {
             Self::NotFound => 404,
             Self::Internal { .. } => 500,
             Self::Network => 502,
-            Self::EditConflict | Self::GroupInResetScope => 409,
+            Self::EditConflict | Self::GroupInResetScope | Self::ManagedByDirectory => 409,
+            Self::Unavailable => 503,
         }
     }
 }

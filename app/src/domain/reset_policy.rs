@@ -39,6 +39,10 @@ pub struct ResetPolicy {
     pub captcha_difficulty: u8,
     /// Shown to everyone who cannot go on: a sentence, an address or a link.
     pub contact_admin: String,
+    /// With a connected directory: its own `mail` and `mobile` may serve as the email and
+    /// phone methods of accounts that have not registered their own.
+    #[serde(default)]
+    pub directory_contacts: bool,
 }
 
 impl Default for ResetPolicy {
@@ -62,6 +66,7 @@ impl Default for ResetPolicy {
             max_resets_per_day: 5,
             captcha_difficulty: 16,
             contact_admin: String::new(),
+            directory_contacts: false,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! User accounts: canonical names, storage, sign-in with lockout and password change.
 //! The admin users list is `admin::users`.
 
-mod canonical;
+pub mod canonical;
 pub mod lock_notice;
 mod lockout;
 mod service;

@@ -5,8 +5,11 @@
 
 use super::store::{self, UserRecord};
 use super::{lock_notice, Lockout};
+use crate::audit::Audit;
 use crate::clock::SharedClock;
 use crate::delivery::Delivery;
+use crate::directory::connected::{Bind, ConnectedDirectory};
+use crate::directory::outage;
 use crate::error::OrInternal;
 use crate::password_policy::{shape as password_shape, PasswordPolicies};
 use crate::passwords::PasswordHasher;
@@ -35,6 +38,10 @@ pub struct SqlAccounts {
     pub delivery: Arc<Delivery>,
     /// The configured public origin, for the reset link in that mail.
     pub public_origin: String,
+    /// Where passwords are checked and written in `ldap` mode.
+    pub directory: Option<Arc<ConnectedDirectory>>,
+    /// Records when the directory could not be used.
+    pub audit: Arc<Audit>,
 }
 
 /// Who is calling, as established from their session.
@@ -200,6 +207,12 @@ impl SqlAccounts {
         if password.len() > MAX_PASSWORD_CHARS * 4 {
             return Err(AppError::InvalidCredentials);
         }
+        if let Some(directory) = &self.directory {
+            let user = self
+                .bind_directory(meta, directory, &name, &password)
+                .await?;
+            return self.open_session(meta, user).await;
+        }
         let now = self.clock.now();
         let Some(mut user) = store::find_by_name(&self.pool, &name)
             .await
@@ -236,7 +249,17 @@ impl SqlAccounts {
                 .await
                 .or_internal(rid)?;
         }
-        store::record_success(&self.pool, user.id, now)
+        self.open_session(meta, user).await
+    }
+
+    /// The signed-in account's session, its record of success and what the UI shows.
+    async fn open_session(
+        &self,
+        meta: &RequestMeta,
+        user: UserRecord,
+    ) -> Result<(Me, SetCookie), AppError> {
+        let rid = meta.request_id.as_str();
+        store::record_success(&self.pool, user.id, self.clock.now())
             .await
             .or_internal(rid)?;
         let cookie = self
@@ -248,6 +271,65 @@ impl SqlAccounts {
         tracing::info!(request_id = %meta.request_id, user_id = user.id, "signed in");
         let me = self.me(rid, user, roles, false).await?;
         Ok((me, cookie))
+    }
+}
+
+impl SqlAccounts {
+    /// In `ldap` mode the directory checks the password (a bind as its owner) and enforces
+    /// its own lockout; the mirrored row is brought up to date for the session.
+    async fn bind_directory(
+        &self,
+        meta: &RequestMeta,
+        directory: &ConnectedDirectory,
+        name: &Username,
+        password: &str,
+    ) -> Result<UserRecord, AppError> {
+        let rid = meta.request_id.as_str();
+        let person = match directory.bind(name.as_str(), password).await {
+            Ok(Bind::Accepted(person)) => person,
+            Ok(Bind::Refused(_) | Bind::Nobody) => return Err(AppError::InvalidCredentials),
+            Err(error) => {
+                let audit = &self.audit;
+                return Err(outage::unavailable(audit, meta, "sign_in", None, &error).await);
+            }
+        };
+        let id = directory.refresh(&person).await.or_internal(rid)?;
+        let user = store::find_by_id(&self.pool, id)
+            .await
+            .or_internal(rid)?
+            .ok_or(AppError::InvalidCredentials)?;
+        // Disabled in the directory, or locked by sspr itself.
+        if user.status != AccountStatus::Enabled {
+            return Err(AppError::InvalidCredentials);
+        }
+        Ok(user)
+    }
+
+    /// A known password changed in the directory, as its owner.
+    async fn change_in_directory(
+        &self,
+        meta: &RequestMeta,
+        directory: &ConnectedDirectory,
+        user: &UserRecord,
+        (current, new_password): (&str, &str),
+    ) -> Result<(), AppError> {
+        let audit = &self.audit;
+        let account = Some(user.id);
+        let person = match directory.current(user.id).await {
+            Ok(Some(person)) => person,
+            Ok(None) => return Err(AppError::CurrentPasswordIncorrect),
+            Err(error) => {
+                return Err(outage::unavailable(audit, meta, "change", account, &error).await)
+            }
+        };
+        match directory.change(&person, current, new_password).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(AppError::CurrentPasswordIncorrect),
+            Err(error) => {
+                let step = ("change", "new_password");
+                Err(outage::write_failed(audit, meta, step, account, error).await)
+            }
+        }
     }
 }
 
@@ -315,6 +397,20 @@ impl AccountService for SqlAccounts {
         if let Err(retry_after_secs) = self.sign_in_throttle.hit(meta.ip) {
             return Err(AppError::Throttled { retry_after_secs });
         }
+        if let Some(directory) = &self.directory {
+            let verdict = self
+                .password_policy
+                .evaluate_change(&caller.user, &current, &new_password, &confirmation)
+                .await
+                .or_internal(rid)?;
+            if let Some(&problem) = verdict.problems.first() {
+                return Err(refuse(problem));
+            }
+            let passwords = (current.as_str(), new_password.as_str());
+            self.change_in_directory(meta, directory, &caller.user, passwords)
+                .await?;
+            return self.after_change(meta, caller.user.id, None).await;
+        }
         // Wrong current passwords count towards the lockout like failed sign-ins, so a
         // stolen session cannot be used to guess the password.
         match self.check_password(meta, &caller.user, &current).await {
@@ -333,32 +429,48 @@ impl AccountService for SqlAccounts {
             return Err(refuse(problem));
         }
         let phc = self.hasher.hash(&new_password).await.or_internal(rid)?;
+        self.after_change(meta, caller.user.id, Some((&new_password, &phc)))
+            .await
+    }
+}
+
+impl SqlAccounts {
+    /// The new hash (none when the directory holds the password), the flag and the end of
+    /// every session and open wizard land together; this browser continues under a new
+    /// session id.
+    async fn after_change(
+        &self,
+        meta: &RequestMeta,
+        user_id: i64,
+        local: Option<(&str, &str)>,
+    ) -> Result<SetCookie, AppError> {
+        let rid = meta.request_id.as_str();
         let now = self.clock.now();
-        // The new hash, the flag and the end of every session land together.
         let mut tx = self.pool.begin().await.or_internal(rid)?;
-        store::set_password(&mut tx, caller.user.id, &phc, self.hasher.params(), now)
-            .await
-            .or_internal(rid)?;
-        self.password_policy
-            .remember(&mut tx, caller.user.id, &new_password, now)
-            .await
-            .or_internal(rid)?;
-        store::set_must_change(&mut tx, caller.user.id, false, now)
+        if let Some((password, phc)) = local {
+            store::set_password(&mut tx, user_id, phc, self.hasher.params(), now)
+                .await
+                .or_internal(rid)?;
+            self.password_policy
+                .remember(&mut tx, user_id, password, now)
+                .await
+                .or_internal(rid)?;
+        }
+        store::set_must_change(&mut tx, user_id, false, now)
             .await
             .or_internal(rid)?;
         sqlx::query("DELETE FROM sessions WHERE user_id = ?")
-            .bind(caller.user.id)
+            .bind(user_id)
             .execute(&mut *tx)
             .await
             .or_internal(rid)?;
-        crate::revocation::end_open_wizards(&mut tx, caller.user.id, now)
+        crate::revocation::end_open_wizards(&mut tx, user_id, now)
             .await
             .or_internal(rid)?;
         tx.commit().await.or_internal(rid)?;
-        tracing::info!(request_id = %meta.request_id, user_id = caller.user.id, "password changed");
-        // This browser continues under a new session id.
+        tracing::info!(request_id = rid, user_id, "password changed");
         self.sessions
-            .create(caller.user.id, meta.ip, &meta.user_agent)
+            .create(user_id, meta.ip, &meta.user_agent)
             .await
             .or_internal(rid)
     }

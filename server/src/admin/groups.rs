@@ -166,6 +166,7 @@ impl Admin {
         change: Membership,
     ) -> Result<MemberList, AppError> {
         let caller = self.require(meta, AdminSection::Groups).await?;
+        self.local_accounts()?;
         let rid = meta.request_id.as_str();
         let mut conn = self.pool.acquire().await.or_internal(rid)?;
         let (id, name) = self.find_group(&mut conn, name, rid).await?;
@@ -233,6 +234,7 @@ impl GroupService for Admin {
         name: String,
     ) -> Result<GroupSummary, AppError> {
         let caller = self.require(meta, AdminSection::Groups).await?;
+        self.local_accounts()?;
         let rid = meta.request_id.as_str();
         let name = GroupName::field(&name, "name")?;
         let id: Option<i64> = sqlx::query_scalar(
@@ -267,6 +269,7 @@ impl GroupService for Admin {
         new_name: String,
     ) -> Result<GroupSummary, AppError> {
         let caller = self.require(meta, AdminSection::Groups).await?;
+        self.local_accounts()?;
         let rid = meta.request_id.as_str();
         let new_name = GroupName::field(&new_name, "new_name")?;
         let new_canonical = canonical_text(new_name.as_str());
@@ -336,6 +339,7 @@ impl GroupService for Admin {
 
     async fn delete_group(&self, meta: &RequestMeta, name: String) -> Result<(), AppError> {
         let caller = self.require(meta, AdminSection::Groups).await?;
+        self.local_accounts()?;
         let rid = meta.request_id.as_str();
         // The write lock first, as in `rename_group`: the scope cannot gain this group
         // between the check and the delete.

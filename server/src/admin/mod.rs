@@ -4,6 +4,7 @@
 
 pub mod audit_log;
 pub mod delivery;
+mod directory;
 pub mod groups;
 pub mod outbox;
 pub mod policies;
@@ -16,6 +17,7 @@ use crate::audit::{Audit, AuditEvent};
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::delivery::Delivery;
+use crate::directory::connected::ConnectedDirectory;
 use crate::error::OrInternal;
 use crate::password_policy::PasswordPolicies;
 use crate::passwords::PasswordHasher;
@@ -39,9 +41,18 @@ pub struct Admin {
     pub reset: Arc<SqlReset>,
     pub audit: Arc<Audit>,
     pub password_policy: Arc<PasswordPolicies>,
+    pub directory: Option<Arc<ConnectedDirectory>>,
 }
 
 impl Admin {
+    /// Refuses changes to users, groups and roles while they come from a directory.
+    pub fn local_accounts(&self) -> Result<(), AppError> {
+        match self.directory {
+            Some(_) => Err(AppError::ManagedByDirectory),
+            None => Ok(()),
+        }
+    }
+
     /// The caller, if their roles open `section` (see `AdminSection::roles`).
     pub async fn require(
         &self,

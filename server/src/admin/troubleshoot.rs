@@ -242,7 +242,8 @@ impl TroubleshootService for Admin {
             .current(&self.pool)
             .await
             .or_internal(rid)?;
-        let (account, facts) = account::find(&self.pool, &canonical_text(typed), typed)
+        let contacts = policy.directory_contacts;
+        let (account, facts) = account::find(&self.pool, &canonical_text(typed), typed, contacts)
             .await
             .or_internal(rid)?;
         let decision =

@@ -22,6 +22,7 @@ pub struct RawReset {
     pub max_resets_per_day: i64,
     pub captcha_difficulty: i64,
     pub contact_admin: String,
+    pub directory_contacts: bool,
     /// Wizard starts and code sends per client address in each window.
     pub ip_limit: i64,
     pub ip_window_seconds: i64,
@@ -46,6 +47,7 @@ impl Default for RawReset {
             max_resets_per_day: i64::from(p.max_resets_per_day),
             captcha_difficulty: i64::from(p.captcha_difficulty),
             contact_admin: p.contact_admin,
+            directory_contacts: p.directory_contacts,
             ip_limit: 30,
             ip_window_seconds: 300,
             answer_floor_ms: 6,
@@ -111,6 +113,7 @@ impl RawReset {
                 i64::from(MAX_CAPTCHA_DIFFICULTY),
             )?,
             contact_admin: self.contact_admin.clone(),
+            directory_contacts: self.directory_contacts,
             ..ResetPolicy::default()
         })
     }

@@ -30,6 +30,7 @@ macro_rules! account_row {
         concat!(
             "SELECT u.id, u.username, u.display_name, u.email, u.phone, u.status, u.lock_reason,
                     u.locked_until, u.failed_sign_ins, u.must_change_password, u.language,
+                    u.directory_id IS NOT NULL AS linked, u.directory_privileged AS privileged,
                     (SELECT COUNT(*) FROM role_assignments r WHERE r.user_id = u.id) AS roles,
                     (SELECT group_concat(g.name_canonical, char(31)) FROM group_members m
                         JOIN groups g ON g.id = m.group_id WHERE m.user_id = u.id) AS groups,
@@ -57,6 +58,8 @@ struct Row {
     failed_sign_ins: Option<i64>,
     must_change_password: Option<bool>,
     language: Option<String>,
+    linked: Option<bool>,
+    privileged: Option<bool>,
     roles: i64,
     groups: Option<String>,
     method_email: Option<String>,
@@ -66,8 +69,16 @@ struct Row {
     codes: i64,
 }
 
-fn split(row: Row) -> (Option<UserRecord>, Facts) {
+/// `directory_contacts`: a directory account's own mail and mobile count as registered
+/// until it registers its own (the reset policy's choice).
+fn split(row: Row, directory_contacts: bool) -> (Option<UserRecord>, Facts) {
     let status = row.status.as_deref().and_then(AccountStatus::parse);
+    let offered = |value: &Option<String>| {
+        let linked = directory_contacts && row.linked == Some(true);
+        value.clone().filter(|v| linked && !v.trim().is_empty())
+    };
+    let method_email = row.method_email.clone().or_else(|| offered(&row.email));
+    let method_phone = row.method_phone.clone().or_else(|| offered(&row.phone));
     let user = match (row.id, row.username, row.display_name, status) {
         (Some(id), Some(username), Some(display_name), Some(status)) => Some(UserRecord {
             id,
@@ -85,15 +96,16 @@ fn split(row: Row) -> (Option<UserRecord>, Facts) {
         _ => None,
     };
     let contact = [
-        (MethodKind::Email, row.method_email),
-        (MethodKind::Phone, row.method_phone),
+        (MethodKind::Email, method_email),
+        (MethodKind::Phone, method_phone),
         (MethodKind::Authenticator, row.method_authenticator),
     ]
     .into_iter()
     .filter_map(|(kind, value)| value.map(|v| (kind, v)))
     .collect();
     let facts = Facts {
-        is_admin: row.roles > 0,
+        // An sspr role, or the directory's own administrators (AD adminCount=1 included).
+        is_admin: row.roles > 0 || row.privileged == Some(true),
         groups: row
             .groups
             .map(|g| g.split('\u{1f}').map(str::to_owned).collect())
@@ -112,6 +124,7 @@ pub async fn find(
     pool: &SqlitePool,
     canonical_name: &str,
     typed: &str,
+    directory_contacts: bool,
 ) -> Result<(Option<UserRecord>, Facts), sqlx::Error> {
     let row: Row = sqlx::query_as(account_row!(
         "COALESCE(
@@ -126,19 +139,20 @@ pub async fn find(
     .bind(canonical_name)
     .fetch_one(pool)
     .await?;
-    Ok(split(row))
+    Ok(split(row, directory_contacts))
 }
 
 /// An account and its facts by id.
 pub async fn load(
     pool: &SqlitePool,
     user_id: i64,
+    directory_contacts: bool,
 ) -> Result<(Option<UserRecord>, Facts), sqlx::Error> {
     let row: Row = sqlx::query_as(account_row!("?"))
         .bind(user_id)
         .fetch_one(pool)
         .await?;
-    Ok(split(row))
+    Ok(split(row, directory_contacts))
 }
 
 impl Facts {

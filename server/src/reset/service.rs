@@ -17,6 +17,7 @@ use crate::audit::Audit;
 use crate::captcha::Captcha;
 use crate::clock::SharedClock;
 use crate::delivery::Delivery;
+use crate::directory::connected::ConnectedDirectory;
 use crate::password_policy::PasswordPolicies;
 use crate::passwords::PasswordHasher;
 use crate::policy::{RegistrationRules, ResetRules};
@@ -68,6 +69,8 @@ pub struct SqlReset {
     /// Every step answers no sooner than this after it began, so the little extra work a
     /// real account costs (a code sent, a code redeemed) cannot be told apart by timing.
     pub answer_floor: std::time::Duration,
+    /// Where a reset or unlock is written in `ldap` mode.
+    pub directory: Option<Arc<ConnectedDirectory>>,
 }
 
 impl SqlReset {

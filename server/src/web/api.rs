@@ -6,9 +6,9 @@
 use crate::AppState;
 use app::api::context::RequestMeta;
 use app::api::{
-    AccountService, AuditLogService, DeliveryService, GroupService, PasswordPolicyService,
-    PolicyEditorService, ReportsService, ResetService, SecurityInfoService, TroubleshootService,
-    UserAdminService,
+    AccountService, AuditLogService, DeliveryService, DirectoryService, GroupService,
+    PasswordPolicyService, PolicyEditorService, ReportsService, ResetService, SecurityInfoService,
+    TroubleshootService, UserAdminService,
 };
 use app::domain::AppError;
 use axum::body::Body;
@@ -89,6 +89,7 @@ fn provide_services(state: &AppState, meta: &Arc<RequestMeta>) {
     provide_context::<Arc<dyn ReportsService>>(state.admin.clone());
     provide_context::<Arc<dyn TroubleshootService>>(state.admin.clone());
     provide_context::<Arc<dyn DeliveryService>>(state.admin.clone());
+    provide_context::<Arc<dyn DirectoryService>>(state.admin.clone());
     provide_context(meta.clone());
 }
 

@@ -337,7 +337,7 @@ async fn a_group_in_the_reset_scope_is_not_deleted_and_a_rename_follows_into_the
         ResetScope::Groups(vec!["Flight crew".into(), "Crew".into()])
     );
     // The wizard sees the renamed scope at once: the member is still in it.
-    let (_, facts) = server::reset::account::load(&app.state.pool, pilot)
+    let (_, facts) = server::reset::account::load(&app.state.pool, pilot, false)
         .await
         .unwrap();
     let policy = app

@@ -51,7 +51,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut RawConfig)) -> TestApp {
     let config = raw.check().unwrap();
     let pool = server::db::connect(&config.database_path).await.unwrap();
     let clock = ManualClock::new(1_800_000_000);
-    let state = AppState::new(config, pool, clock.clone());
+    let state = AppState::new(config, pool, clock.clone()).expect("state");
     let router = server::web::router(state.clone());
     TestApp {
         state,

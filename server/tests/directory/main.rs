@@ -2,10 +2,15 @@
 //! per test by `directories/openldap/start` on free loopback ports. Where slapd cannot start,
 //! these tests fail and say why. The Active Directory flavour runs against a real Samba AD DC.
 
+#[allow(dead_code)]
+#[path = "../api/helpers.rs"]
+mod helpers;
 mod openldap;
+mod product;
 mod samba;
 mod slapd;
 
+use server::directory::ldap::password::{self, WriteError};
 use server::directory::ldap::people::{self, Person};
 use server::directory::ldap::Connector;
 
@@ -15,6 +20,18 @@ pub async fn find(connector: &Connector, login: &str) -> Option<Person> {
     people::find(connector, &mut ldap, login)
         .await
         .expect("search")
+}
+
+/// Resets `person`'s password over a new service connection.
+pub async fn reset(connector: &Connector, person: &Person, new: &str) -> Result<(), WriteError> {
+    let mut ldap = connector.service().await?;
+    password::reset(connector, &mut ldap, person, new).await
+}
+
+/// Clears `person`'s lock over a new service connection.
+pub async fn unlock(connector: &Connector, person: &Person) -> Result<(), WriteError> {
+    let mut ldap = connector.service().await?;
+    password::unlock(connector, &mut ldap, person).await
 }
 
 /// Runs `directories/<which>/start` with `args` and returns the `KEY=value` lines it printed;

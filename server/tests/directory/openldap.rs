@@ -70,7 +70,7 @@ async fn a_reset_writes_the_directory_password() {
     let slapd = Slapd::start();
     let connector = slapd.connector();
     let alice = find(&connector, "alice").await.expect("alice");
-    password::reset(&connector, &alice, "Alice-brand-new-77")
+    crate::reset(&connector, &alice, "Alice-brand-new-77")
         .await
         .expect("reset");
     assert!(slapd.binds(ALICE, "Alice-brand-new-77"));
@@ -82,12 +82,12 @@ async fn the_directory_policy_refuses_with_a_reason_and_changes_nothing() {
     let slapd = Slapd::start();
     let connector = slapd.connector();
     let alice = find(&connector, "alice").await.expect("alice");
-    let short = password::reset(&connector, &alice, "short").await;
+    let short = crate::reset(&connector, &alice, "short").await;
     assert_eq!(short, Err(WriteError::Refused(PasswordRefusal::TooShort)));
-    password::reset(&connector, &alice, "Alice-second-pass-22")
+    crate::reset(&connector, &alice, "Alice-second-pass-22")
         .await
         .expect("reset");
-    let again = password::reset(&connector, &alice, "Alice-initial-pass-1").await;
+    let again = crate::reset(&connector, &alice, "Alice-initial-pass-1").await;
     assert_eq!(again, Err(WriteError::Refused(PasswordRefusal::InHistory)));
     assert!(slapd.binds(ALICE, "Alice-second-pass-22"));
 }
@@ -99,7 +99,7 @@ async fn unlock_clears_the_ppolicy_lock() {
     let carol = find(&connector, "carol").await.expect("carol");
     let dn = carol.dn.clone();
     assert!(!slapd.binds(&dn, "Carol-initial-pass-1"), "locked at first");
-    password::unlock(&connector, &carol).await.expect("unlock");
+    crate::unlock(&connector, &carol).await.expect("unlock");
     assert_eq!(
         find(&connector, "carol").await.expect("carol").lock,
         LockState::Open
@@ -126,7 +126,7 @@ async fn a_stopped_directory_is_unavailable_and_nothing_is_half_done() {
     let connector = slapd.connector();
     let alice = find(&connector, "alice").await.expect("alice");
     slapd.stop();
-    let result = password::reset(&connector, &alice, "Alice-brand-new-77").await;
+    let result = crate::reset(&connector, &alice, "Alice-brand-new-77").await;
     assert!(
         matches!(
             result,

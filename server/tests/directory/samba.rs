@@ -121,15 +121,15 @@ async fn a_reset_writes_unicode_pwd_and_the_domain_refuses_weak_passwords() {
     let samba = samba();
     let connector = samba.connector();
     let alice = find(&connector, "alice").await.expect("alice");
-    let weak = password::reset(&connector, &alice, "aaaaaaaaaaaa").await;
+    let weak = crate::reset(&connector, &alice, "aaaaaaaaaaaa").await;
     assert_eq!(weak, Err(WriteError::Refused(PasswordRefusal::Complexity)));
-    let short = password::reset(&connector, &alice, "Ab1!").await;
+    let short = crate::reset(&connector, &alice, "Ab1!").await;
     assert_eq!(short, Err(WriteError::Refused(PasswordRefusal::TooShort)));
     assert!(
         samba.binds("alice@sspr.test", "Alice-initial-pass-1!"),
         "nothing changed"
     );
-    password::reset(&connector, &alice, "Alice-brand-new-77!")
+    crate::reset(&connector, &alice, "Alice-brand-new-77!")
         .await
         .expect("reset");
     assert!(samba.binds("alice@sspr.test", "Alice-brand-new-77!"));
@@ -176,7 +176,7 @@ async fn unlock_clears_lockout_time() {
         "locked out"
     );
     let carol = find(&connector, "carol").await.expect("carol");
-    password::unlock(&connector, &carol).await.expect("unlock");
+    crate::unlock(&connector, &carol).await.expect("unlock");
     assert_eq!(
         find(&connector, "carol").await.expect("carol").lock,
         LockState::Open

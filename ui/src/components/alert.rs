@@ -56,6 +56,8 @@ pub fn error_text(i18n: I18n, error: &AppError) -> String {
         AppError::TooManyWrongAnswers => i18n.t(k::ERROR_TOO_MANY_WRONG_ANSWERS).into(),
         AppError::EditConflict => i18n.t(k::ERROR_EDIT_CONFLICT).into(),
         AppError::GroupInResetScope => i18n.t(k::ERROR_GROUP_IN_RESET_SCOPE).into(),
+        AppError::Unavailable => i18n.t(k::ERROR_UNAVAILABLE).into(),
+        AppError::ManagedByDirectory => i18n.t(k::ERROR_MANAGED_BY_DIRECTORY).into(),
     }
 }
 

@@ -4,7 +4,8 @@
 use crate::i18n::{fill, k};
 use crate::state::I18n;
 use app::domain::{
-    AppError, EmailProblem, FieldProblem, PasswordProblem, PhoneProblem, UsernameProblem,
+    AppError, EmailProblem, FieldProblem, PasswordProblem, PasswordRefusal, PhoneProblem,
+    UsernameProblem,
 };
 use leptos::prelude::*;
 
@@ -146,6 +147,21 @@ pub fn problem_text(i18n: I18n, problem: FieldProblem) -> String {
         FieldProblem::NameTaken => i18n.t(k::ADMIN_GROUPS_PROBLEM_TAKEN).into(),
         FieldProblem::ControlCharacters => i18n.t(k::ADMIN_USERS_PROBLEM_CONTROL).into(),
         FieldProblem::Taken => i18n.t(k::ADMIN_USERS_PROBLEM_TAKEN).into(),
+        FieldProblem::DirectoryRefused(refusal) => i18n.t(directory_refusal(refusal)).into(),
+    }
+}
+
+/// Why the directory refused a new password, in plain words.
+fn directory_refusal(refusal: PasswordRefusal) -> crate::i18n::Key {
+    match refusal {
+        PasswordRefusal::TooShort => k::PROBLEM_DIRECTORY_TOO_SHORT,
+        PasswordRefusal::TooLong => k::PROBLEM_DIRECTORY_TOO_LONG,
+        PasswordRefusal::InHistory => k::PROBLEM_DIRECTORY_IN_HISTORY,
+        PasswordRefusal::TooYoung => k::PROBLEM_DIRECTORY_TOO_YOUNG,
+        PasswordRefusal::Quality => k::PROBLEM_DIRECTORY_QUALITY,
+        PasswordRefusal::Complexity => k::PROBLEM_DIRECTORY_COMPLEXITY,
+        PasswordRefusal::Protected => k::PROBLEM_DIRECTORY_PROTECTED,
+        PasswordRefusal::NotAllowed => k::PROBLEM_DIRECTORY_NOT_ALLOWED,
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod audit_log;
 pub mod delivery;
+pub mod directory;
 pub mod groups;
 pub mod policies;
 pub mod reports;
@@ -10,6 +11,7 @@ pub mod users;
 
 pub use audit_log::*;
 pub use delivery::*;
+pub use directory::*;
 pub use groups::*;
 pub use policies::*;
 pub use reports::*;

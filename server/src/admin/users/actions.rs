@@ -3,9 +3,12 @@
 
 use crate::accounts::store::{self, InsertError, NewUser, UserRecord};
 use crate::admin::Admin;
+use crate::directory::connected::ConnectedDirectory;
 use crate::directory::import::{
     check_display_name, check_email, check_phone, check_username, Invalid,
 };
+use crate::directory::ldap::people::{LockState, Person};
+use crate::directory::outage;
 use crate::error::OrInternal;
 use crate::passwords::one_time_password;
 use crate::revocation::end_open_wizards;
@@ -139,12 +142,26 @@ pub async fn temporary_password(
 ) -> Result<String, AppError> {
     let rid = meta.request_id.as_str();
     let password = one_time_password();
-    let phc = admin.hasher.hash(&password).await.or_internal(rid)?;
+    // In `ldap` mode the directory takes the password and sspr keeps no copy of it.
+    let phc = match &admin.directory {
+        None => Some(admin.hasher.hash(&password).await.or_internal(rid)?),
+        Some(directory) => {
+            let person = current_person(admin, meta, directory, user_id).await?;
+            if let Err(error) = directory.reset(&person, &password).await {
+                let step = ("helpdesk_reset", "password");
+                let audit = &admin.audit;
+                return Err(outage::write_failed(audit, meta, step, Some(user_id), error).await);
+            }
+            None
+        }
+    };
     let now = admin.clock.now();
     let mut tx = admin.pool.begin().await.or_internal(rid)?;
-    store::set_password(&mut tx, user_id, &phc, admin.hasher.params(), now)
-        .await
-        .or_internal(rid)?;
+    if let Some(phc) = phc {
+        store::set_password(&mut tx, user_id, &phc, admin.hasher.params(), now)
+            .await
+            .or_internal(rid)?;
+    }
     store::set_must_change(&mut tx, user_id, true, now)
         .await
         .or_internal(rid)?;
@@ -160,8 +177,38 @@ pub async fn temporary_password(
     Ok(password)
 }
 
-/// Ends a lock (of any kind) with a fresh failure count; whether the user was locked.
+/// The directory entry of a mirrored account, as it is now.
+async fn current_person(
+    admin: &Admin,
+    meta: &RequestMeta,
+    directory: &ConnectedDirectory,
+    user_id: i64,
+) -> Result<Person, AppError> {
+    match directory.current(user_id).await {
+        Ok(Some(person)) => Ok(person),
+        Ok(None) => Err(AppError::NotFound),
+        Err(error) => {
+            let audit = &admin.audit;
+            Err(outage::unavailable(audit, meta, "read", Some(user_id), &error).await)
+        }
+    }
+}
+
+/// Ends a lock (of any kind, the directory's too) with a fresh failure count; whether the
+/// user was locked.
 pub async fn unlock(admin: &Admin, meta: &RequestMeta, user_id: i64) -> Result<bool, AppError> {
+    let mut in_directory = false;
+    if let Some(directory) = &admin.directory {
+        let person = current_person(admin, meta, directory, user_id).await?;
+        if person.lock == LockState::Locked {
+            if let Err(error) = directory.unlock(&person).await {
+                let step = ("helpdesk_unlock", "unlock");
+                let audit = &admin.audit;
+                return Err(outage::write_failed(audit, meta, step, Some(user_id), error).await);
+            }
+            in_directory = true;
+        }
+    }
     let done = sqlx::query(
         "UPDATE users SET status = 'enabled', lock_reason = NULL, locked_until = NULL, failed_sign_ins = 0, updated_at = ?
          WHERE id = ? AND status = 'locked'",
@@ -171,7 +218,7 @@ pub async fn unlock(admin: &Admin, meta: &RequestMeta, user_id: i64) -> Result<b
     .execute(&admin.pool)
     .await
     .or_internal(&meta.request_id)?;
-    Ok(done.rows_affected() > 0)
+    Ok(in_directory || done.rows_affected() > 0)
 }
 
 /// Signs the user out everywhere; how many sessions ended.

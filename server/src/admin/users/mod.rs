@@ -206,6 +206,7 @@ impl UserAdminService for Admin {
         profile: UserProfile,
     ) -> Result<String, AppError> {
         let caller = self.require_action(meta, UserAction::Manage).await?;
+        self.local_accounts()?;
         let id = actions::create(self, meta, &username, &profile).await?;
         self.acted(
             meta,
@@ -225,6 +226,7 @@ impl UserAdminService for Admin {
         profile: UserProfile,
     ) -> Result<UserDetail, AppError> {
         let caller = self.require_action(meta, UserAction::Manage).await?;
+        self.local_accounts()?;
         let target = self.target(meta, &username).await?;
         let changed = actions::update(self, meta, &target.user, &profile).await?;
         if !changed.is_empty() {
@@ -248,6 +250,7 @@ impl UserAdminService for Admin {
         enabled: bool,
     ) -> Result<UserDetail, AppError> {
         let caller = self.require_action(meta, UserAction::Manage).await?;
+        self.local_accounts()?;
         let target = self.target(meta, &username).await?;
         // An admin who disables themselves cannot undo it from here.
         if !enabled && target.user.id == caller.user.id {
@@ -351,6 +354,7 @@ impl UserAdminService for Admin {
         apply: bool,
     ) -> Result<ImportSummary, AppError> {
         let caller = self.require_action(meta, UserAction::Manage).await?;
+        self.local_accounts()?;
         let now = self.clock.now();
         let summary = transfer::import(&self.pool, &csv, apply, now)
             .await

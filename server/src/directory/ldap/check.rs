@@ -2,8 +2,8 @@
 //! what is wrong, so an operator can fix the configuration before users meet it.
 
 use super::connection::{Connector, DirectoryError};
+use super::listing::entries;
 use crate::directory::settings::SearchBase;
-use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
 use ldap3::Ldap;
 use std::fmt;
 
@@ -52,7 +52,6 @@ impl From<DirectoryError> for CheckProblem {
 }
 
 const NO_SUCH_OBJECT: u32 = 32;
-const PAGE: i32 = 500;
 
 pub async fn check(connector: &Connector) -> Result<Found, CheckProblem> {
     let mut ldap = connector.service().await?;
@@ -81,43 +80,22 @@ pub async fn check(connector: &Connector) -> Result<Found, CheckProblem> {
     Ok(Found { users, groups })
 }
 
-/// Entries matching, page by page (AD answers at most 1,000 per search otherwise).
+/// Entries matching, page by page.
 async fn count(
     ldap: &mut Ldap,
     search: &SearchBase,
     key: &'static str,
     timeout: std::time::Duration,
 ) -> Result<usize, CheckProblem> {
-    let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![
-        Box::new(EntriesOnly::new()),
-        Box::new(PagedResults::new(PAGE)),
-    ];
-    let mut stream = ldap
-        .with_timeout(timeout)
-        .streaming_search_with(
-            adapters,
-            &search.base,
-            search.scope.ldap(),
-            &search.filter,
-            vec!["1.1"],
-        )
-        .await
-        .map_err(DirectoryError::from)?;
-    let mut found = 0;
-    while stream.next().await.map_err(DirectoryError::from)?.is_some() {
-        found += 1;
-    }
-    let result = stream.finish().await;
-    match result.rc {
-        0 => Ok(found),
-        NO_SUCH_OBJECT => Err(CheckProblem::BaseMissing {
+    // "1.1" asks for no attributes: only the entries are counted.
+    match entries(ldap, search, vec!["1.1".to_owned()], timeout).await {
+        Ok(found) => Ok(found.len()),
+        Err(DirectoryError::Refused {
+            rc: NO_SUCH_OBJECT, ..
+        }) => Err(CheckProblem::BaseMissing {
             key,
             base: search.base.clone(),
         }),
-        rc => Err(DirectoryError::Refused {
-            rc,
-            text: result.text,
-        }
-        .into()),
+        Err(other) => Err(other.into()),
     }
 }

@@ -5,8 +5,10 @@ pub mod check;
 pub mod connection;
 pub mod filter;
 pub mod flavour;
+pub mod listing;
 pub mod password;
 pub mod people;
+pub mod pool;
 pub mod refusal;
 pub mod tls;
 

@@ -32,16 +32,15 @@ impl From<ldap3::LdapError> for WriteError {
     }
 }
 
-/// Sets `person`'s password as the service account (a reset: no old password).
+/// Sets `person`'s password over `ldap`, bound as the service account (a reset: no old
+/// password).
 pub async fn reset(
     connector: &Connector,
+    ldap: &mut Ldap,
     person: &Person,
     new_password: &str,
 ) -> Result<(), WriteError> {
-    let mut ldap = connector.service().await?;
-    let result = write(connector, &mut ldap, person, None, new_password).await;
-    let _ = ldap.unbind().await;
-    result
+    write(connector, ldap, person, None, new_password).await
 }
 
 /// Changes a known password as the person, so the directory applies its rules for users.
@@ -107,9 +106,12 @@ async fn write(
     outcome(result)
 }
 
-/// Clears a lock left by failed sign-ins.
-pub async fn unlock(connector: &Connector, person: &Person) -> Result<(), WriteError> {
-    let mut ldap = connector.service().await?;
+/// Clears a lock left by failed sign-ins, over `ldap` bound as the service account.
+pub async fn unlock(
+    connector: &Connector,
+    ldap: &mut Ldap,
+    person: &Person,
+) -> Result<(), WriteError> {
     let timeout = connector.settings().operation_timeout;
     let mods: Vec<Mod<Vec<u8>>> = match connector.settings().flavour {
         Flavour::Openldap => vec![Mod::Delete(
@@ -118,9 +120,7 @@ pub async fn unlock(connector: &Connector, person: &Person) -> Result<(), WriteE
         )],
         Flavour::ActiveDirectory => vec![Mod::Replace(b"lockoutTime".to_vec(), set(b"0".to_vec()))],
     };
-    let result = ldap.with_timeout(timeout).modify(&person.dn, mods).await;
-    let _ = ldap.unbind().await;
-    outcome(result?)
+    outcome(ldap.with_timeout(timeout).modify(&person.dn, mods).await?)
 }
 
 fn outcome(result: LdapResult) -> Result<(), WriteError> {

@@ -37,16 +37,10 @@ const PERMANENT_LOCK: &str = "000001010000Z";
 /// `userAccountControl` ACCOUNTDISABLE.
 const ACCOUNT_DISABLE: u32 = 0x2;
 
-/// The one person whose login attribute equals `login`, or `None`.
-pub async fn find(
-    connector: &Connector,
-    ldap: &mut Ldap,
-    login: &str,
-) -> Result<Option<Person>, DirectoryError> {
-    let settings = connector.settings();
-    let map = &settings.attributes;
-    let filter = equals_within(&settings.users.filter, &map.login, login);
-    let wanted = [
+/// The attributes sspr reads from a user entry.
+pub(super) fn wanted(connector: &Connector) -> Vec<String> {
+    let map = &connector.settings().attributes;
+    [
         map.login.as_str(),
         map.display_name.as_str(),
         map.email.as_str(),
@@ -57,15 +51,50 @@ pub async fn find(
         "lockoutTime",
         "userAccountControl",
         "adminCount",
-    ];
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
+/// The one person whose login attribute equals `login`, or `None`.
+pub async fn find(
+    connector: &Connector,
+    ldap: &mut Ldap,
+    login: &str,
+) -> Result<Option<Person>, DirectoryError> {
+    let settings = connector.settings();
+    let filter = equals_within(&settings.users.filter, &settings.attributes.login, login);
+    let base = (settings.users.base.as_str(), settings.users.scope.ldap());
+    one(connector, ldap, base, &filter).await
+}
+
+/// The person at `dn`, if it is still there and still matches the users' filter.
+pub async fn at(
+    connector: &Connector,
+    ldap: &mut Ldap,
+    dn: &str,
+) -> Result<Option<Person>, DirectoryError> {
+    let filter = connector.settings().users.filter.clone();
+    match one(connector, ldap, (dn, ldap3::Scope::Base), &filter).await {
+        // The entry was renamed or deleted.
+        Err(DirectoryError::Refused {
+            rc: NO_SUCH_OBJECT, ..
+        }) => Ok(None),
+        other => other,
+    }
+}
+
+const NO_SUCH_OBJECT: u32 = 32;
+
+async fn one(
+    connector: &Connector,
+    ldap: &mut Ldap,
+    (base, scope): (&str, ldap3::Scope),
+    filter: &str,
+) -> Result<Option<Person>, DirectoryError> {
     let result = ldap
-        .with_timeout(settings.operation_timeout)
-        .search(
-            &settings.users.base,
-            settings.users.scope.ldap(),
-            &filter,
-            wanted.to_vec(),
-        )
+        .with_timeout(connector.settings().operation_timeout)
+        .search(base, scope, filter, wanted(connector))
         .await?;
     let (entries, _) = result.success()?;
     // Two entries with the same login are a directory mistake: serve neither.
@@ -76,7 +105,7 @@ pub async fn find(
     Ok(Some(person(connector, SearchEntry::construct(entry))))
 }
 
-fn person(connector: &Connector, entry: SearchEntry) -> Person {
+pub(super) fn person(connector: &Connector, entry: SearchEntry) -> Person {
     let settings = connector.settings();
     let map = &settings.attributes;
     let text = |name: &str| first(&entry, name);
@@ -127,7 +156,7 @@ fn values(entry: &SearchEntry, name: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn first(entry: &SearchEntry, name: &str) -> Option<String> {
+pub(super) fn first(entry: &SearchEntry, name: &str) -> Option<String> {
     values(entry, name)
         .into_iter()
         .next()

@@ -84,6 +84,8 @@ pub struct RawDirectory {
     pub roles: RawRoles,
     /// Names (`cn`) of the directory's own privileged groups; empty: the flavour's.
     pub privileged_groups: Vec<String>,
+    /// How often the users and groups are read again, in seconds.
+    pub refresh_seconds: i64,
 }
 
 impl Default for RawDirectory {
@@ -107,6 +109,7 @@ impl Default for RawDirectory {
             attributes: RawAttributes::default(),
             roles: RawRoles::default(),
             privileged_groups: Vec::new(),
+            refresh_seconds: 120,
         }
     }
 }
@@ -147,6 +150,7 @@ pub struct LdapSettings {
     pub attributes: AttributeMap,
     pub roles: RawRoles,
     pub privileged_groups: Vec<String>,
+    pub refresh: Duration,
 }
 
 impl RawDirectory {
@@ -220,6 +224,7 @@ impl RawDirectory {
             attributes: self.attributes.resolve(self.flavour)?,
             roles: self.roles.clone(),
             privileged_groups,
+            refresh: self.check_refresh()?,
         })
     }
 
@@ -264,6 +269,16 @@ impl RawDirectory {
             ));
         }
         Ok(transport)
+    }
+
+    fn check_refresh(&self) -> Result<Duration, ConfigError> {
+        match u64::try_from(self.refresh_seconds) {
+            Ok(secs @ 10..=86_400) => Ok(Duration::from_secs(secs)),
+            _ => Err(bad(
+                "directory.refresh_seconds",
+                "must be between 10 and 86400 seconds",
+            )),
+        }
     }
 
     fn check_ca_file(&self) -> Result<Option<PathBuf>, ConfigError> {

@@ -6,6 +6,9 @@ use super::{storage, SqlReset};
 use crate::accounts::store as accounts_store;
 use crate::audit::{AuditKind, Outcome};
 use crate::delivery::Channel;
+use crate::directory::connected::ConnectedDirectory;
+use crate::directory::ldap::people::{LockState, Person};
+use crate::directory::outage;
 use crate::error::OrInternal;
 use crate::reset::messages;
 use crate::reset::store::{self, Wizard};
@@ -50,10 +53,25 @@ impl SqlReset {
                 FieldProblem::Password(*problem),
             ));
         }
-        // The one expensive step, outside the transaction.
-        let phc = self.hasher.hash(&password).await.or_internal(rid)?;
-        self.conclude(meta, &wizard, &real, policy, Some((&password, &phc)))
-            .await
+        let ending = match &self.directory {
+            // The one expensive step, outside the transaction.
+            None => Ending::Local {
+                password: &password,
+                phc: self.hasher.hash(&password).await.or_internal(rid)?,
+            },
+            Some(directory) => {
+                let person = self.current_person(meta, directory, &real).await?;
+                if let Err(error) = directory.reset(&person, &password).await {
+                    let step = ("reset", "password");
+                    let account = Some(real.user.id);
+                    return Err(
+                        outage::write_failed(&self.audit, meta, step, account, error).await,
+                    );
+                }
+                Ending::Directory
+            }
+        };
+        self.conclude(meta, &wizard, &real, policy, ending).await
     }
 
     pub(super) async fn unlock_step(
@@ -61,10 +79,47 @@ impl SqlReset {
         meta: &RequestMeta,
     ) -> Result<(WizardView, SetCookie), AppError> {
         let (wizard, real, policy) = self.proven(meta).await?;
-        if !policy.unlock_allowed || real.user.status != AccountStatus::Locked {
+        if !policy.unlock_allowed {
             return Err(AppError::MethodUnavailable);
         }
-        self.conclude(meta, &wizard, &real, policy, None).await
+        let locked_here = real.user.status == AccountStatus::Locked;
+        match &self.directory {
+            None if !locked_here => return Err(AppError::MethodUnavailable),
+            None => {}
+            Some(directory) => {
+                let person = self.current_person(meta, directory, &real).await?;
+                if person.lock == LockState::Locked {
+                    if let Err(error) = directory.unlock(&person).await {
+                        let step = ("unlock", "unlock");
+                        let account = Some(real.user.id);
+                        let error = outage::write_failed(&self.audit, meta, step, account, error);
+                        return Err(error.await);
+                    }
+                } else if !locked_here {
+                    return Err(AppError::MethodUnavailable);
+                }
+            }
+        }
+        self.conclude(meta, &wizard, &real, policy, Ending::Unlock)
+            .await
+    }
+
+    /// The proven account's directory entry as it is now: gone or disabled since the wizard
+    /// began ends the wizard; a directory that cannot be asked is an outage.
+    async fn current_person(
+        &self,
+        meta: &RequestMeta,
+        directory: &ConnectedDirectory,
+        real: &Account,
+    ) -> Result<Person, AppError> {
+        match directory.current(real.user.id).await {
+            Ok(Some(person)) if person.lock != LockState::Disabled => Ok(person),
+            Ok(_) => Err(AppError::WizardExpired),
+            Err(error) => {
+                let account = Some(real.user.id);
+                Err(outage::unavailable(&self.audit, meta, "read", account, &error).await)
+            }
+        }
     }
 
     /// Ends a proven wizard in one `BEGIN IMMEDIATE` transaction, all or nothing: with a
@@ -77,12 +132,12 @@ impl SqlReset {
         wizard: &Wizard,
         real: &Account,
         policy: ResetPolicy,
-        new_password: Option<(&str, &str)>,
+        ending: Ending<'_>,
     ) -> Result<(WizardView, SetCookie), AppError> {
         let rid = meta.request_id.as_str();
         let user_id = real.user.id;
         let now = self.clock.now();
-        let unlocked = new_password.is_none();
+        let unlocked = matches!(ending, Ending::Unlock);
         let mut tx = self
             .pool
             .begin_with("BEGIN IMMEDIATE")
@@ -95,9 +150,19 @@ impl SqlReset {
         {
             return Err(AppError::WizardExpired);
         }
-        if let Some(password) = new_password {
-            self.replace_password(&mut tx, user_id, password, now, rid)
-                .await?;
+        match ending {
+            Ending::Unlock => {}
+            Ending::Local { password, phc } => {
+                self.replace_password(&mut tx, user_id, (password, &phc), now, rid)
+                    .await?;
+                end_sessions_and_codes(&mut tx, user_id, now)
+                    .await
+                    .or_internal(rid)?;
+            }
+            // The directory holds the password; what sspr gave out for the old one ends.
+            Ending::Directory => end_sessions_and_codes(&mut tx, user_id, now)
+                .await
+                .or_internal(rid)?,
         }
         // Reset or unlocked, the account's other wizards prove nothing any more.
         crate::revocation::end_open_wizards(&mut tx, user_id, now)
@@ -123,7 +188,7 @@ impl SqlReset {
         Ok((view, self.clear_cookie()))
     }
 
-    /// The new password and its history; every session and outstanding code gone.
+    /// The new password and its history.
     async fn replace_password(
         &self,
         conn: &mut SqliteConnection,
@@ -141,21 +206,7 @@ impl SqlReset {
             .or_internal(rid)?;
         accounts_store::set_must_change(conn, user_id, false, now)
             .await
-            .or_internal(rid)?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
-            .bind(user_id)
-            .execute(&mut *conn)
-            .await
-            .or_internal(rid)?;
-        sqlx::query(
-            "UPDATE verification_codes SET consumed_at = ? WHERE user_id = ? AND consumed_at IS NULL",
-        )
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await
-        .or_internal(rid)?;
-        Ok(())
+            .or_internal(rid)
     }
 
     /// The ending's audit rows, in its transaction: a reset never commits without them.
@@ -259,6 +310,38 @@ impl SqlReset {
         }
         Ok(queued)
     }
+}
+
+/// How a proven wizard ends.
+enum Ending<'a> {
+    Unlock,
+    /// A new password hashed here: the password (for the history) and its hash.
+    Local {
+        password: &'a str,
+        phc: String,
+    },
+    /// A new password the directory accepted.
+    Directory,
+}
+
+/// A new password ends every session and outstanding code.
+async fn end_sessions_and_codes(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "UPDATE verification_codes SET consumed_at = ? WHERE user_id = ? AND consumed_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// A reset or unlock ends any sign-in lock and forgives the failed sign-ins.

@@ -49,7 +49,8 @@ impl SqlReset {
         let policy = self.check_client(meta, &challenge, nonce).await?;
         let now = self.clock.now();
         let canonical = canonical_text(typed);
-        let (account, facts) = account::find(&self.pool, &canonical, typed)
+        let contacts = policy.directory_contacts;
+        let (account, facts) = account::find(&self.pool, &canonical, typed, contacts)
             .await
             .or_internal(rid)?;
         // Counted as typed, account or not, so no count links a username to its address.

@@ -77,9 +77,15 @@ impl SqlReset {
         Ok(wizard)
     }
 
-    async fn subject(&self, wizard: &Wizard, rid: &str) -> Result<Subject, AppError> {
+    async fn subject(
+        &self,
+        wizard: &Wizard,
+        policy: &ResetPolicy,
+        rid: &str,
+    ) -> Result<Subject, AppError> {
         // Decoys run the same lookup, for an id no account has.
-        let (user, facts) = account::load(&self.pool, wizard.user_id.unwrap_or(NO_ACCOUNT))
+        let id = wizard.user_id.unwrap_or(NO_ACCOUNT);
+        let (user, facts) = account::load(&self.pool, id, policy.directory_contacts)
             .await
             .or_internal(rid)?;
         if wizard.user_id.is_none() {
@@ -98,8 +104,8 @@ impl SqlReset {
     ) -> Result<(Wizard, Subject, ResetPolicy), AppError> {
         let rid = meta.request_id.as_str();
         let wizard = self.wizard(meta).await?;
-        let subject = self.subject(&wizard, rid).await?;
         let policy = self.policy(rid).await?;
+        let subject = self.subject(&wizard, &policy, rid).await?;
         Ok((wizard, subject, policy))
     }
 

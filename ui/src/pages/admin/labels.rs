@@ -41,6 +41,8 @@ pub fn event_label(kind: AuditKind) -> Key {
         AuditKind::AuditExported => k::ADMIN_AUDIT_EVENT_AUDIT_EXPORTED,
         AuditKind::AuditVerified => k::ADMIN_AUDIT_EVENT_AUDIT_VERIFIED,
         AuditKind::AdminDenied => k::ADMIN_AUDIT_EVENT_ADMIN_DENIED,
+        AuditKind::DirectoryUnavailable => k::ADMIN_AUDIT_EVENT_DIRECTORY_UNAVAILABLE,
+        AuditKind::DirectoryRead => k::ADMIN_AUDIT_EVENT_DIRECTORY_READ,
     }
 }
 

@@ -84,7 +84,7 @@ pub(super) fn saved_text(i18n: I18n, changes: &[SettingChange]) -> String {
 }
 
 /// Labels of the settings, by the field names the server uses.
-const FIELDS: [(&str, Key); 24] = [
+const FIELDS: [(&str, Key); 25] = [
     ("scope", k::ADMIN_POLICIES_SCOPE),
     ("methods", k::ADMIN_POLICIES_METHODS),
     ("methods_required", k::ADMIN_POLICIES_METHODS_REQUIRED),
@@ -92,6 +92,7 @@ const FIELDS: [(&str, Key); 24] = [
     ("unlock_allowed", k::ADMIN_POLICIES_UNLOCK_ALLOWED),
     ("notify_user", k::ADMIN_POLICIES_NOTIFY_USER),
     ("notify_admins", k::ADMIN_POLICIES_NOTIFY_ADMINS),
+    ("directory_contacts", k::ADMIN_POLICIES_DIRECTORY_CONTACTS),
     ("wizard_minutes", k::ADMIN_POLICIES_WIZARD_MINUTES),
     ("max_gate_failures", k::ADMIN_POLICIES_MAX_GATE_FAILURES),
     ("max_resets_per_day", k::ADMIN_POLICIES_MAX_RESETS_PER_DAY),
@@ -137,6 +138,7 @@ struct Draft {
     unlock_allowed: RwSignal<bool>,
     notify_user: RwSignal<bool>,
     notify_admins: RwSignal<bool>,
+    directory_contacts: RwSignal<bool>,
     wizard_minutes: RwSignal<u32>,
     max_gate_failures: RwSignal<u32>,
     max_resets_per_day: RwSignal<u32>,
@@ -183,6 +185,7 @@ impl Draft {
             unlock_allowed: RwSignal::new(r.unlock_allowed),
             notify_user: RwSignal::new(r.notify_user),
             notify_admins: RwSignal::new(r.notify_admins),
+            directory_contacts: RwSignal::new(r.directory_contacts),
             wizard_minutes: RwSignal::new(r.wizard_minutes.into()),
             max_gate_failures: RwSignal::new(r.max_gate_failures.into()),
             max_resets_per_day: RwSignal::new(r.max_resets_per_day.into()),
@@ -215,6 +218,7 @@ impl Draft {
             max_resets_per_day: narrow(self.max_resets_per_day.get_untracked()),
             captcha_difficulty: narrow(self.captcha_difficulty.get_untracked()),
             contact_admin: self.contact_admin.get_untracked(),
+            directory_contacts: self.directory_contacts.get_untracked(),
         }
     }
 
@@ -356,6 +360,7 @@ fn ResetPolicyForm(found: ResetPolicyEditor, reload: Callback<()>) -> impl IntoV
                 <legend><Tr key=k::ADMIN_POLICIES_METHODS/></legend>
                 {method_boxes}
                 <p class="hint"><Tr key=k::ADMIN_POLICIES_ADMIN_NOTE/></p>
+                <Check id="directory_contacts" label=k::ADMIN_POLICIES_DIRECTORY_CONTACTS value=d.directory_contacts/>
                 <GroupProblem failure field="methods"/>
             </fieldset>
             <fieldset>

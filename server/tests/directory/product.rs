@@ -1,0 +1,251 @@
+//! sspr in `ldap` mode in front of a real slapd, through its HTTP API: sign-in binds as the
+//! user, the wizard resets and unlocks in the directory, the directory's refusals reach the
+//! new-password step, a stopped directory is "unavailable" with nothing changed, and
+//! people outside the filter or behind an injected filter find nobody.
+
+use crate::helpers::{spawn_app_with, Reply, TestApp};
+use crate::slapd::Slapd;
+use app::domain::proof_of_work;
+use serde_json::{json, Value};
+
+const NEW: &str = "Tangerine-harbour-lamp-42";
+const SECOND: &str = "Copper-kettle-meadow-17";
+
+pub async fn ldap_app(slapd: &Slapd) -> TestApp {
+    let directory = slapd.raw();
+    let app = spawn_app_with(|raw| {
+        raw.directory = directory;
+        raw.reset.captcha_difficulty = 4;
+        raw.reset.ip_limit = 10_000;
+        // The directory's own mail counts as the email method.
+        raw.reset.directory_contacts = true;
+    })
+    .await;
+    let read = app.state.directory.as_ref().expect("ldap mode");
+    read.read_all()
+        .await
+        .expect("the first read of the directory");
+    app
+}
+
+async fn begin(app: &TestApp, user: &str) -> (Reply, Option<String>) {
+    let reply = app.call("reset_challenge", json!({}), None).await;
+    let challenge = reply.body["challenge"].as_str().unwrap().to_owned();
+    let difficulty = reply.body["difficulty"].as_u64().unwrap() as u8;
+    let nonce = proof_of_work::search(&challenge, difficulty, 0, 1 << 24).unwrap();
+    let reply = app
+        .call(
+            "reset_begin",
+            json!({ "user": user, "challenge": challenge, "nonce": nonce, "language": "en" }),
+            None,
+        )
+        .await;
+    let cookie = reply
+        .headers
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("sspr_reset="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned);
+    (reply, cookie)
+}
+
+async fn code_for(app: &TestApp, recipient: &str) -> String {
+    let body: String = sqlx::query_scalar(
+        "SELECT body_text FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(recipient)
+    .fetch_one(&app.state.pool)
+    .await
+    .expect("a code was queued");
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() == 8)
+        .unwrap_or_else(|| panic!("no code in {body:?}"))
+        .to_owned()
+}
+
+/// Through the email gate to the new-password step; the wizard's cookie.
+async fn proven(app: &TestApp, user: &str, address: &str) -> String {
+    let (reply, cookie) = begin(app, user).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let cookie = cookie.expect("wizard cookie");
+    let chose = app
+        .call(
+            "reset_choose",
+            json!({ "method": "email", "language": "en" }),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(chose.status, 200, "{}", chose.text);
+    let code = code_for(app, address).await;
+    let verified = app
+        .call(
+            "reset_verify",
+            json!({ "answer": { "code": code, "answers": [] } }),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(verified.status, 200, "{}", verified.text);
+    cookie
+}
+
+async fn complete(app: &TestApp, cookie: &str, password: &str) -> Reply {
+    app.call(
+        "reset_complete",
+        json!({ "password": password, "confirmation": password }),
+        Some(cookie),
+    )
+    .await
+}
+
+fn step(reply: &Reply) -> &Value {
+    &reply.body["step"]
+}
+
+#[tokio::test]
+async fn sign_in_binds_as_the_user_with_the_directory_password() {
+    let slapd = Slapd::start();
+    let app = ldap_app(&slapd).await;
+    let ok = app.sign_in("alice", "Alice-initial-pass-1").await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    assert_eq!(ok.body["display_name"], "Alice Papadopoulou", "{}", ok.text);
+    let wrong = app.sign_in("alice", "not-her-password").await;
+    assert_eq!(wrong.status, 401, "{}", wrong.text);
+    let nobody = app.sign_in("zoe", "Alice-initial-pass-1").await;
+    assert_eq!(nobody.status, 401);
+    assert_eq!(wrong.body, nobody.body, "unknown and wrong answer alike");
+    // Roles come from the directory's groups.
+    let admin = app.sign_in("root.admin", "Root-admin-pass-1").await;
+    assert_eq!(admin.status, 200, "{}", admin.text);
+    assert_eq!(
+        admin.body["roles"],
+        json!(["global_admin"]),
+        "{}",
+        admin.text
+    );
+}
+
+#[tokio::test]
+async fn a_wizard_reset_writes_the_directory_and_the_old_password_stops_working() {
+    let slapd = Slapd::start();
+    let app = ldap_app(&slapd).await;
+    let alice = "uid=alice,ou=people,dc=example,dc=org";
+    let cookie = proven(&app, "alice", "alice@example.org").await;
+    let done = complete(&app, &cookie, NEW).await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert_eq!(step(&done), &json!({ "Done": { "unlocked": false } }));
+    assert!(slapd.binds(alice, NEW), "the new password binds");
+    assert!(
+        !slapd.binds(alice, "Alice-initial-pass-1"),
+        "the old one no longer"
+    );
+    // sspr keeps no copy of a directory password.
+    let copies: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM password_hashes) + (SELECT COUNT(*) FROM password_history)",
+    )
+    .fetch_one(&app.state.pool)
+    .await
+    .unwrap();
+    assert_eq!(copies, 0);
+    let signed_in = app.sign_in("alice", NEW).await;
+    assert_eq!(signed_in.status, 200, "{}", signed_in.text);
+}
+
+#[tokio::test]
+async fn the_directory_refuses_a_password_from_its_history_and_the_wizard_stays() {
+    let slapd = Slapd::start();
+    let app = ldap_app(&slapd).await;
+    let first = proven(&app, "alice", "alice@example.org").await;
+    assert_eq!(complete(&app, &first, NEW).await.status, 200);
+    // sspr keeps no history of directory passwords: the directory's own refuses it.
+    let cookie = proven(&app, "alice", "alice@example.org").await;
+    let refused = complete(&app, &cookie, NEW).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(
+        refused.body["Invalid"]["problem"],
+        json!({ "DirectoryRefused": "in_history" }),
+        "{}",
+        refused.text
+    );
+    assert!(slapd.binds("uid=alice,ou=people,dc=example,dc=org", NEW));
+    // Still on the new-password step: another password goes through.
+    let done = complete(&app, &cookie, SECOND).await;
+    assert_eq!(done.status, 200, "{}", done.text);
+}
+
+#[tokio::test]
+async fn a_locked_directory_account_unlocks_through_the_wizard() {
+    let slapd = Slapd::start();
+    let app = ldap_app(&slapd).await;
+    let carol = "uid=carol,ou=people,dc=example,dc=org";
+    assert!(
+        !slapd.binds(carol, "Carol-initial-pass-1"),
+        "carol starts locked"
+    );
+    let cookie = proven(&app, "carol", "carol@example.org").await;
+    let unlocked = app.call("reset_unlock", json!({}), Some(&cookie)).await;
+    assert_eq!(unlocked.status, 200, "{}", unlocked.text);
+    assert!(
+        slapd.binds(carol, "Carol-initial-pass-1"),
+        "unlocked, same password"
+    );
+}
+
+#[tokio::test]
+async fn people_outside_the_filter_and_injected_filters_find_nobody() {
+    let slapd = Slapd::start();
+    let app = ldap_app(&slapd).await;
+    // erin is not in the staff group the sample's filter asks for.
+    for name in ["erin", "*", "al*", "alice)(uid=*", "*)(|(uid=*"] {
+        let (reply, cookie) = begin(&app, name).await;
+        assert_eq!(reply.status, 200, "{name}: {}", reply.text);
+        let chose = app
+            .call(
+                "reset_choose",
+                json!({ "method": "email", "language": "en" }),
+                cookie.as_deref(),
+            )
+            .await;
+        assert_eq!(chose.status, 200, "{name}: {}", chose.text);
+    }
+    let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(sent, 0, "nobody was found, so no code went anywhere");
+}
+
+#[tokio::test]
+async fn a_directory_stopped_mid_reset_is_unavailable_and_changes_nothing() {
+    let slapd = Slapd::start();
+    let app = ldap_app(&slapd).await;
+    let cookie = proven(&app, "alice", "alice@example.org").await;
+    slapd.stop();
+    let down = complete(&app, &cookie, NEW).await;
+    assert_eq!(down.status, 503, "{}", down.text);
+    assert_eq!(down.body, json!("Unavailable"), "{}", down.text);
+    let open: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM reset_wizards WHERE finished_at IS NULL AND user_id IS NOT NULL",
+    )
+    .fetch_one(&app.state.pool)
+    .await
+    .unwrap();
+    assert_eq!(open, 1, "the wizard did not end");
+    let recorded: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE event = 'directory_unavailable'",
+    )
+    .fetch_one(&app.state.pool)
+    .await
+    .unwrap();
+    assert_eq!(recorded, 1);
+    let health = app
+        .send(
+            http::Request::get("/healthz")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(health.status, 503);
+    assert_eq!(health.text, "directory unavailable\n");
+}
