@@ -1,7 +1,7 @@
 //! SQL of the mirror. Every write takes the caller's connection, so a whole read lands in one
 //! transaction or not at all.
 
-use super::{Row, LOCK_REASON_ABSENT, LOCK_REASON_DIRECTORY};
+use super::row::{Row, LOCK_REASON_ABSENT, LOCK_REASON_DIRECTORY};
 use crate::directory::ldap::listing::Group;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashSet;
