@@ -6,13 +6,14 @@
 use super::Admin;
 use crate::accounts::canonical_text;
 use crate::accounts::store::UserRecord;
+use crate::directory::ldap::people::LockState;
 use crate::error::OrInternal;
 use crate::policy::registration;
 use crate::reset::account::{self, DecoyReason, Deliverable, Facts, Gates};
 use crate::security_info::store as security_store;
 use app::api::admin::troubleshoot::{
-    CannotReset, CheckStatus, Finding, Fix, ScopeFact, TroubleCheck, TroubleReport,
-    TroubleshootService, Verdict,
+    CannotReset, CheckStatus, DirectoryAccount, Finding, Fix, ScopeFact, TroubleCheck,
+    TroubleReport, TroubleshootService, Verdict,
 };
 use app::api::context::RequestMeta;
 use app::api::{AccountStatus, RegistrationPolicy};
@@ -41,6 +42,17 @@ struct Observed<'a> {
     wrong_answers_cap: i64,
     deliverable: Deliverable,
     now: i64,
+}
+
+fn directory_check(account: DirectoryAccount) -> TroubleCheck {
+    let status = match account {
+        DirectoryAccount::Open => CheckStatus::Pass,
+        DirectoryAccount::Locked | DirectoryAccount::Protected | DirectoryAccount::Unreachable => {
+            CheckStatus::Warn
+        }
+        DirectoryAccount::Disabled | DirectoryAccount::Gone => CheckStatus::Fail,
+    };
+    check(Finding::Directory { account }, status, vec![])
 }
 
 fn check(finding: Finding, status: CheckStatus, fixes: Vec<Fix>) -> TroubleCheck {
@@ -284,7 +296,7 @@ impl TroubleshootService for Admin {
         let retry_after_secs = (oldest.unwrap_or(now) + DAY - now).max(1);
         let wrong_answers_cap =
             crate::reset::limits::Limits::new(&policy, self.config.codes).failures_per_name;
-        Ok(diagnose(Observed {
+        let mut report = diagnose(Observed {
             policy: &policy,
             user: &user,
             facts: &facts,
@@ -304,6 +316,34 @@ impl TroubleshootService for Admin {
             wrong_answers_cap,
             deliverable: self.reset.deliverable(),
             now,
-        }))
+        });
+        if let Some(account) = self.directory_account(user.id).await {
+            // Right after "enabled": the directory's own state of the account.
+            let at = report.checks.len().min(2);
+            report.checks.insert(at, directory_check(account));
+        }
+        Ok(report)
+    }
+}
+
+impl Admin {
+    /// The account as the directory has it now; `None` for local accounts.
+    async fn directory_account(&self, user_id: i64) -> Option<DirectoryAccount> {
+        let directory = self.directory.as_ref()?;
+        let person = match directory.current(user_id).await {
+            Ok(person) => person,
+            Err(error) => {
+                tracing::warn!(%error, user_id, "troubleshooter: directory unavailable");
+                return Some(DirectoryAccount::Unreachable);
+            }
+        };
+        let protects = directory.settings().flavour.marks_protected_accounts();
+        Some(match person {
+            None => DirectoryAccount::Gone,
+            Some(p) if p.lock == LockState::Disabled => DirectoryAccount::Disabled,
+            Some(p) if p.lock == LockState::Locked => DirectoryAccount::Locked,
+            Some(p) if p.protected && protects => DirectoryAccount::Protected,
+            Some(_) => DirectoryAccount::Open,
+        })
     }
 }

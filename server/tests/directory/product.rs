@@ -99,6 +99,12 @@ async fn complete(app: &TestApp, cookie: &str, password: &str) -> Reply {
     .await
 }
 
+async fn session(app: &TestApp, user: &str, password: &str) -> String {
+    let reply = app.sign_in(user, password).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    reply.session_cookie().expect("a session cookie")
+}
+
 fn step(reply: &Reply) -> &Value {
     &reply.body["step"]
 }
@@ -248,4 +254,58 @@ async fn a_directory_stopped_mid_reset_is_unavailable_and_changes_nothing() {
         .await;
     assert_eq!(health.status, 503);
     assert_eq!(health.text, "directory unavailable\n");
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_the_directory_and_the_helpdesk_unlocks_in_it() {
+    let slapd = Slapd::start();
+    let app = ldap_app(&slapd).await;
+    let admin = session(&app, "root.admin", "Root-admin-pass-1").await;
+    let status = app.call("directory_status", json!({}), Some(&admin)).await;
+    assert_eq!(status.status, 200, "{}", status.text);
+    assert_eq!(status.body["users"], 5, "the staff filter: {}", status.text);
+    assert!(status.body["read_at"].is_i64());
+    let read = app.call("read_directory", json!({}), Some(&admin)).await;
+    assert_eq!(read.status, 200, "{}", read.text);
+    // Users and groups are the directory's: edits here are refused, with a reason.
+    let create = app
+        .call(
+            "create_user",
+            json!({ "username": "mallory", "profile": { "display_name": "M", "email": "", "phone": "" } }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(create.status, 409, "{}", create.text);
+    assert_eq!(create.body, json!("ManagedByDirectory"));
+    // The troubleshooter reads the directory's lock afresh.
+    let report = app
+        .call(
+            "troubleshoot_user",
+            json!({ "user": "carol" }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(report.status, 200, "{}", report.text);
+    let checks = report.body["checks"].as_array().unwrap();
+    assert!(
+        checks
+            .iter()
+            .any(|c| c["finding"] == json!({ "directory": { "account": "locked" } })),
+        "{}",
+        report.text
+    );
+    // The helpdesk (bob, by the directory's helpdesk group) unlocks carol in the directory.
+    let helpdesk = session(&app, "bob", "Bob-initial-pass-1").await;
+    let unlocked = app
+        .call(
+            "unlock_user",
+            json!({ "username": "carol" }),
+            Some(&helpdesk),
+        )
+        .await;
+    assert_eq!(unlocked.status, 200, "{}", unlocked.text);
+    assert!(slapd.binds(
+        "uid=carol,ou=people,dc=example,dc=org",
+        "Carol-initial-pass-1"
+    ));
 }

@@ -81,6 +81,28 @@ pub enum Finding {
         due: Option<RegistrationDue>,
         confirmed_at: Option<i64>,
     },
+    /// In `ldap` mode: the account as the directory has it right now.
+    Directory {
+        account: DirectoryAccount,
+    },
+}
+
+/// What the directory says of an account, read afresh for the troubleshooter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectoryAccount {
+    Open,
+    /// Locked after failed sign-ins (ppolicy `pwdAccountLockedTime`, AD `lockoutTime`).
+    Locked,
+    /// Switched off (ppolicy's permanent lock, AD's ACCOUNTDISABLE).
+    Disabled,
+    /// AD's `adminCount=1` (AdminSDHolder): the directory may refuse the service account's
+    /// writes.
+    Protected,
+    /// No longer in the directory, or no longer matched by the users' filter.
+    Gone,
+    /// The directory could not be asked.
+    Unreachable,
 }
 
 /// Where the fix is.

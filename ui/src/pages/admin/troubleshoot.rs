@@ -11,8 +11,8 @@ use crate::components::{
 use crate::i18n::{fill, k, Key};
 use crate::state::{use_i18n, use_session, I18n};
 use app::api::{
-    CannotReset, CheckStatus, Finding, Fix, ScopeFact, TroubleCheck, TroubleReport,
-    TroubleshootUser, Verdict,
+    admin::troubleshoot::DirectoryAccount, CannotReset, CheckStatus, Finding, Fix, ScopeFact,
+    TroubleCheck, TroubleReport, TroubleshootUser, Verdict,
 };
 use app::domain::{AdminSection, MethodKind, RegistrationDue, Role};
 use leptos::prelude::*;
@@ -233,6 +233,17 @@ fn explain(i18n: I18n, finding: &Finding, status: CheckStatus) -> (Key, String) 
             }
             (k::ADMIN_TROUBLESHOOT_CHECK_DAILY, text)
         }
+        Finding::Directory { account } => (
+            k::ADMIN_TROUBLESHOOT_CHECK_DIRECTORY,
+            t(match account {
+                DirectoryAccount::Open => k::ADMIN_TROUBLESHOOT_DIRECTORY_OPEN,
+                DirectoryAccount::Locked => k::ADMIN_TROUBLESHOOT_DIRECTORY_LOCKED,
+                DirectoryAccount::Disabled => k::ADMIN_TROUBLESHOOT_DIRECTORY_DISABLED,
+                DirectoryAccount::Protected => k::ADMIN_TROUBLESHOOT_DIRECTORY_PROTECTED,
+                DirectoryAccount::Gone => k::ADMIN_TROUBLESHOOT_DIRECTORY_GONE,
+                DirectoryAccount::Unreachable => k::ADMIN_TROUBLESHOOT_DIRECTORY_UNREACHABLE,
+            }),
+        ),
         Finding::Registration {
             required_at_sign_in,
             due,
