@@ -12,7 +12,11 @@ const NEW: &str = "Tangerine-harbour-lamp-42";
 const SECOND: &str = "Copper-kettle-meadow-17";
 
 pub async fn ldap_app(slapd: &Slapd) -> TestApp {
-    let directory = slapd.raw();
+    app_for(slapd.raw()).await
+}
+
+/// sspr in `ldap` mode in front of `directory`, its users and groups read.
+pub async fn app_for(directory: server::directory::RawDirectory) -> TestApp {
     let app = spawn_app_with(|raw| {
         raw.directory = directory;
         raw.reset.captcha_difficulty = 4;
@@ -66,7 +70,7 @@ async fn code_for(app: &TestApp, recipient: &str) -> String {
 }
 
 /// Through the email gate to the new-password step; the wizard's cookie.
-async fn proven(app: &TestApp, user: &str, address: &str) -> String {
+pub async fn proven(app: &TestApp, user: &str, address: &str) -> String {
     let (reply, cookie) = begin(app, user).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     let cookie = cookie.expect("wizard cookie");
@@ -90,7 +94,7 @@ async fn proven(app: &TestApp, user: &str, address: &str) -> String {
     cookie
 }
 
-async fn complete(app: &TestApp, cookie: &str, password: &str) -> Reply {
+pub async fn complete(app: &TestApp, cookie: &str, password: &str) -> Reply {
     app.call(
         "reset_complete",
         json!({ "password": password, "confirmation": password }),

@@ -29,6 +29,16 @@ fn samba() -> &'static Samba {
 
 impl Samba {
     fn connector(&self) -> Connector {
+        match self.raw().check().expect("the sample is valid") {
+            DirectoryConfig::Ldap(settings) => {
+                Connector::new(Arc::new(*settings)).expect("connector")
+            }
+            DirectoryConfig::Local => panic!("the sample names kind = \"ldap\""),
+        }
+    }
+
+    /// The `[directory]` section the sample gives, pointed at this domain controller.
+    fn raw(&self) -> RawDirectory {
         let sample = std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../config-examples/active-directory.toml"),
         )
@@ -50,18 +60,10 @@ impl Samba {
                 "CN=Users,DC=sspr,DC=test",
             )
             .replace("CN=SSPR Users,", "CN=staff,");
-        let raw: RawDirectory = {
-            use figment::providers::Format;
-            figment::Figment::from(figment::providers::Toml::string(&sample))
-        }
-        .extract_inner("directory")
-        .expect("the sample parses");
-        match raw.check().expect("the sample is valid") {
-            DirectoryConfig::Ldap(settings) => {
-                Connector::new(Arc::new(*settings)).expect("connector")
-            }
-            DirectoryConfig::Local => panic!("the sample names kind = \"ldap\""),
-        }
+        use figment::providers::Format;
+        figment::Figment::from(figment::providers::Toml::string(&sample))
+            .extract_inner::<RawDirectory>("directory")
+            .expect("the sample parses")
     }
 
     /// Whether `user` (a UPN) binds with `password`.
@@ -93,7 +95,7 @@ async fn check_and_find_with_the_active_directory_attributes() {
     let samba = samba();
     let connector = samba.connector();
     let found = check::check(&connector).await.expect("the check passes");
-    assert_eq!(found.users, 4, "alice, bob, carol and dave are staff");
+    assert_eq!(found.users, 5, "alice, bob, carol, dave and erin are staff");
     let alice = find(&connector, "alice").await.expect("alice");
     assert_eq!(alice.email.as_deref(), Some("alice@sspr.test"));
     assert_eq!(
@@ -182,4 +184,33 @@ async fn unlock_clears_lockout_time() {
         LockState::Open
     );
     assert!(samba.binds("carol@sspr.test", "Carol-initial-pass-1!"));
+}
+
+#[tokio::test]
+async fn a_wizard_reset_writes_active_directory_and_its_complexity_is_enforced() {
+    let samba = samba();
+    let directory = samba.raw();
+    let app = crate::product::app_for(directory).await;
+    let new = "Copper-kettle-meadow-17";
+    let cookie = crate::product::proven(&app, "erin", "erin@sspr.test").await;
+    // Long enough for sspr, one kind of character only for the domain's complexity rule.
+    let simple = crate::product::complete(&app, &cookie, "copperkettlemeadow").await;
+    assert_eq!(simple.status, 422, "{}", simple.text);
+    assert_eq!(
+        simple.body["Invalid"]["problem"],
+        serde_json::json!({ "DirectoryRefused": "complexity" }),
+        "{}",
+        simple.text
+    );
+    assert!(
+        samba.binds("erin@sspr.test", "Erin-initial-pass-1!"),
+        "unchanged"
+    );
+    // The wizard is still on the new-password step.
+    let done = crate::product::complete(&app, &cookie, new).await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert!(samba.binds("erin@sspr.test", new), "the new password binds");
+    assert!(!samba.binds("erin@sspr.test", "Erin-initial-pass-1!"));
+    let signed_in = app.sign_in("erin", new).await;
+    assert_eq!(signed_in.status, 200, "{}", signed_in.text);
 }

@@ -6,7 +6,7 @@
 use super::connection::{Connector, DirectoryError};
 use super::flavour::Flavour;
 use super::people::Person;
-use super::refusal::{ppolicy_request, refusal};
+use super::refusal::{policy_hints_request, ppolicy_request, refusal};
 use app::domain::PasswordRefusal;
 use ldap3::exop::PasswordModify;
 use ldap3::{Ldap, LdapResult, Mod};
@@ -100,7 +100,10 @@ async fn write(
                     Mod::Add(b"unicodePwd".to_vec(), set(unicode_pwd(new_password))),
                 ],
             };
-            ldap.with_timeout(timeout).modify(&person.dn, mods).await?
+            ldap.with_timeout(timeout)
+                .with_controls(vec![policy_hints_request()])
+                .modify(&person.dn, mods)
+                .await?
         }
     };
     outcome(result)

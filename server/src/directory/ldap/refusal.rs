@@ -19,6 +19,22 @@ pub fn ppolicy_request() -> RawControl {
     }
 }
 
+/// LDAP_SERVER_POLICY_HINTS: asks Active Directory to apply the password history (and the
+/// other rules users meet) to a reset by the service account too, as a user's own change
+/// would; without it an administrative reset skips the history. (Windows Server 2012 and
+/// later; Samba ignores it and skips the history on a reset.)
+pub const POLICY_HINTS_OID: &str = "1.2.840.113556.1.4.2239";
+
+pub fn policy_hints_request() -> RawControl {
+    RawControl {
+        ctype: POLICY_HINTS_OID.to_owned(),
+        // Not critical: Samba does not know it and would refuse the reset.
+        crit: false,
+        // BER: SEQUENCE { INTEGER 1 } (the flag that turns the hints on).
+        val: Some(vec![0x30, 0x03, 0x02, 0x01, 0x01]),
+    }
+}
+
 const CONSTRAINT_VIOLATION: u32 = 19;
 const INSUFFICIENT_ACCESS: u32 = 50;
 const UNWILLING_TO_PERFORM: u32 = 53;
