@@ -4,6 +4,7 @@
 
 mod audit;
 mod delivery;
+mod directory_panel;
 mod groups;
 mod labels;
 mod outbox;

@@ -1,6 +1,7 @@
 //! `/admin/users`: the users list with search, filters and paging; for global admins also
 //! creating a user and CSV export and import (checked on the server first, then applied).
 
+use super::directory_panel::DirectoryPanel;
 use crate::client::call;
 use crate::components::{
     form_action, problem_text, use_navigate, watch_field_problem, ErrorAlert, Loading, PageTitle,
@@ -47,6 +48,8 @@ pub fn UsersPage() -> impl IntoView {
                 .is_some_and(|me| UserAction::Manage.allows(&me.roles))
         })
     });
+    // In `ldap` mode users come from the directory: no creating or importing here.
+    let from_directory = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
     let typed_group = RwSignal::new(String::new());
     let typed_status = RwSignal::new(String::new());
@@ -119,8 +122,11 @@ pub fn UsersPage() -> impl IntoView {
                 Some(result) => view! { <UsersTable result page/> }.into_any(),
             }}
         </section>
+        <DirectoryPanel connected=from_directory/>
         <Show when=move || manage.get()>
             <ExportButton filters/>
+        </Show>
+        <Show when=move || manage.get() && !from_directory.get()>
             <CreateUserForm/>
             <ImportForm on_done=reload/>
         </Show>
