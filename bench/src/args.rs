@@ -53,6 +53,9 @@ pub struct Args {
     /// Timed calls of each admin query.
     #[arg(long, default_value_t = 300)]
     pub admin_samples: usize,
+    /// Skip the whole resets against a throwaway OpenLDAP (slapd).
+    #[arg(long)]
+    pub no_directory: bool,
     /// Skip the admin phase (its seeding, server and figures).
     #[arg(long, conflicts_with = "admin_only")]
     pub no_admin: bool,

@@ -7,6 +7,7 @@ use crate::args::Args;
 use crate::bundle::Bundle;
 use crate::measure::Figures;
 use crate::plan::{CAPTCHA_DIFFICULTY, LATENCY_WARMUP};
+use crate::resets::Resets;
 use crate::targets::latency_target;
 use crate::units::{grouped, ms, Rate};
 use std::time::Duration;
@@ -61,6 +62,18 @@ fn print_walks(f: &Figures) {
         grouped(walked.1 as u64)
     );
     print!("{}", f.walks.table(&latency_target()));
+}
+
+/// Whole resets against slapd, beside the local figure (slapd hashes with its own scheme).
+pub fn print_directory_resets(directory: &Resets, local: &Figures) {
+    println!();
+    println!(
+        "Whole resets against OpenLDAP (slapd, Password Modify, ppolicy on): {} in {:.2} s = {} resets/s, beside {} resets/s against sspr's own accounts",
+        directory.completed,
+        directory.elapsed.as_secs_f64(),
+        Rate::of(directory.completed, directory.elapsed),
+        Rate::of(local.resets.completed, local.resets.elapsed)
+    );
 }
 
 fn print_resets(args: &Args, f: &Figures) {

@@ -20,6 +20,7 @@ mod bundle;
 mod client;
 mod cpu;
 mod details;
+mod directory_phase;
 mod hashing;
 mod measure;
 mod plan;

@@ -4,7 +4,8 @@
 
 use crate::admin_phase::admin_phase;
 use crate::args::Args;
-use crate::details::{print_admin_details, print_details};
+use crate::details::{print_admin_details, print_details, print_directory_resets};
+use crate::directory_phase::directory_resets;
 use crate::measure::{measure, Figures};
 use crate::plan::{self, Plan};
 use crate::process::{ServerProcess, Workdir};
@@ -33,6 +34,11 @@ pub async fn bench(args: Args) -> Result<(), String> {
 
     let http = client::http_client()?;
     let (figures, pid) = users_phase(&args, plan, &binary, &dist, &http).await?;
+    let directory = if args.no_directory {
+        None
+    } else {
+        Some(directory_resets(&args, &binary, &dist, &http).await)
+    };
     let (admin, admin_failed) = if args.no_admin {
         (None, None)
     } else {
@@ -44,12 +50,24 @@ pub async fn bench(args: Args) -> Result<(), String> {
 
     print_conditions(&args, &binary, pid, cores, load_before);
     print_details(&args, &figures, &bundle, admin_bundle.as_ref());
+    let directory_failed = match &directory {
+        Some(Ok(resets)) => {
+            print_directory_resets(resets, &figures);
+            None
+        }
+        Some(Err(e)) => Some(format!("the directory resets failed: {e}")),
+        None => None,
+    };
     if let Some(admin) = &admin {
         print_admin_details(admin);
     }
     let report = judge(&figures, &bundle, admin_bundle.as_ref(), admin.as_ref());
     print_report(&report);
-    admin_failed.map_or(Ok(()), Err)
+    match (admin_failed, directory_failed) {
+        (None, None) => Ok(()),
+        (Some(e), None) | (None, Some(e)) => Err(e),
+        (Some(a), Some(d)) => Err(format!("{a}; {d}")),
+    }
 }
 
 /// `--server`, or `sspr` beside this program, which must exist.

@@ -1,0 +1,153 @@
+//! Whole resets with sspr in front of OpenLDAP: a throwaway slapd (the test directory's
+//! scripts, ppolicy on), `--resets` people added to it, and a server in `ldap` mode whose
+//! resets end in the Password Modify operation. slapd hashes the password itself, so this
+//! figure is printed beside the local one, not held to the argon2 ratio.
+
+use crate::args::Args;
+use crate::plan;
+use crate::process::{ServerProcess, Workdir};
+use crate::progress::progress;
+use crate::resets::{self, Resets};
+use crate::seed::Names;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const ROOT_DN: &str = "cn=root,dc=example,dc=org";
+const ROOT_PASSWORD: &str = "root-secret-only-for-loading";
+const PEOPLE: &str = "ou=people,dc=example,dc=org";
+
+/// slapd, stopped when dropped.
+struct Slapd {
+    dir: PathBuf,
+    scripts: PathBuf,
+    env: HashMap<String, String>,
+}
+
+impl Slapd {
+    fn start(dir: &Path) -> Result<Self, String> {
+        let scripts = std::path::absolute("directories/openldap")
+            .map_err(|e| format!("cannot find directories/openldap: {e}"))?;
+        let output = Command::new(scripts.join("start"))
+            .arg(dir)
+            .output()
+            .map_err(|e| format!("cannot run directories/openldap/start: {e}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "slapd did not start (scripts/install-tools.sh test installs it): {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ));
+        }
+        let env = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| line.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        Ok(Self {
+            dir: dir.to_owned(),
+            scripts,
+            env,
+        })
+    }
+
+    fn value(&self, key: &str) -> Result<&str, String> {
+        self.env
+            .get(key)
+            .map(String::as_str)
+            .ok_or_else(|| format!("directories/openldap/start printed no {key}"))
+    }
+
+    /// Adds `count` people named as the bench's members, each with a mail address.
+    fn add_people(&self, names: Names, count: usize) -> Result<(), String> {
+        let mut ldif = String::new();
+        for i in 0..count {
+            let (uid, mail) = (names.member(i), names.member_email(i));
+            ldif.push_str(&format!(
+                "dn: uid={uid},{PEOPLE}\nobjectClass: inetOrgPerson\nuid: {uid}\ncn: Member {i}\nsn: Member\nmail: {mail}\nuserPassword: Initial-pass-{i}-x\n\n"
+            ));
+        }
+        let mut child = Command::new("ldapadd")
+            .args(["-x", "-H", self.value("LDAP_URL")?, "-D", ROOT_DN])
+            .args(["-w", ROOT_PASSWORD])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot run ldapadd: {e}"))?;
+        child
+            .stdin
+            .take()
+            .ok_or("ldapadd has no input")?
+            .write_all(ldif.as_bytes())
+            .map_err(|e| format!("writing to ldapadd: {e}"))?;
+        let done = child
+            .wait_with_output()
+            .map_err(|e| format!("ldapadd: {e}"))?;
+        if !done.status.success() {
+            return Err(format!(
+                "ldapadd refused the bench's people: {}",
+                String::from_utf8_lossy(&done.stderr).trim()
+            ));
+        }
+        Ok(())
+    }
+
+    /// The server's `[directory]` settings, as environment variables.
+    fn server_env(&self) -> Result<Vec<(String, String)>, String> {
+        let pair = |k: &str, v: &str| (format!("SSPR_DIRECTORY__{k}"), v.to_owned());
+        Ok(vec![
+            pair("KIND", "ldap"),
+            pair("FLAVOUR", "openldap"),
+            pair("URL", self.value("LDAPS_URL")?),
+            pair("CA_FILE", self.value("LDAP_CA_FILE")?),
+            pair("BIND_DN", "cn=sspr,ou=services,dc=example,dc=org"),
+            pair("BIND_PASSWORD", "service-account-secret"),
+            pair("USER_BASE", PEOPLE),
+            pair("GROUP_BASE", "ou=groups,dc=example,dc=org"),
+            // The directory's own mail serves as the email method.
+            ("SSPR_RESET__DIRECTORY_CONTACTS".into(), "true".into()),
+        ])
+    }
+}
+
+impl Drop for Slapd {
+    fn drop(&mut self) {
+        let _ = Command::new(self.scripts.join("stop"))
+            .arg(&self.dir)
+            .status();
+    }
+}
+
+/// `--resets` whole resets against slapd, `--reset-concurrency` at a time.
+pub async fn directory_resets(
+    args: &Args,
+    binary: &Path,
+    dist: &Path,
+    http: &reqwest::Client,
+) -> Result<Resets, String> {
+    let workdir = Workdir::create()?;
+    progress("starting slapd for the directory resets");
+    let slapd = Slapd::start(&workdir.path().join("slapd"))?;
+    let names = Names {
+        members: args.resets,
+    };
+    slapd.add_people(names, args.resets)?;
+    let database = workdir.path().join("sspr.db");
+    let mut extra = slapd.server_env()?;
+    extra.extend(args.server_env.iter().cloned());
+    let mut launch = plan::launch(args, binary, dist, &database, workdir.path());
+    launch.extra_env = &extra;
+    let server = ServerProcess::start(&launch, http).await?;
+    let api = crate::client::Api::new(http.clone(), server.origin());
+    progress(&format!(
+        "{} whole resets against slapd, {} at a time",
+        args.resets, args.reset_concurrency
+    ));
+    let reader = resets::open_reader(&database).await?;
+    let members = (0..args.resets).collect();
+    let done = resets::run(&api, &reader, names, members, args.reset_concurrency).await;
+    reader.close().await;
+    server.stop().await;
+    done
+}
