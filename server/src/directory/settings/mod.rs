@@ -55,7 +55,7 @@ pub struct RawRoles {
     pub reports_reader: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawDirectory {
     pub kind: DirectoryKind,
@@ -86,6 +86,24 @@ pub struct RawDirectory {
     pub privileged_groups: Vec<String>,
     /// How often the users and groups are read again, in seconds.
     pub refresh_seconds: i64,
+}
+
+/// Everything but the service account's password, which is never logged.
+impl std::fmt::Debug for RawDirectory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawDirectory")
+            .field("kind", &self.kind)
+            .field("flavour", &self.flavour)
+            .field("url", &self.url)
+            .field("starttls", &self.starttls)
+            .field("ca_file", &self.ca_file)
+            .field("bind_dn", &self.bind_dn)
+            .field("bind_password_set", &!self.bind_password.is_empty())
+            .field("user_base", &self.user_base)
+            .field("user_filter", &self.user_filter)
+            .field("group_base", &self.group_base)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for RawDirectory {

@@ -131,3 +131,14 @@ fn the_sample_configurations_are_valid() {
         }
     }
 }
+
+#[test]
+fn the_service_password_never_shows_in_debug_output() {
+    let raw = RawDirectory {
+        bind_password: "service-account-secret".into(),
+        ..RawDirectory::default()
+    };
+    let shown = format!("{raw:?}");
+    assert!(!shown.contains("service-account-secret"), "{shown}");
+    assert!(shown.contains("bind_password_set: true"), "{shown}");
+}
