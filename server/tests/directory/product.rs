@@ -313,3 +313,99 @@ async fn the_dashboard_shows_the_directory_and_the_helpdesk_unlocks_in_it() {
         "Carol-initial-pass-1"
     ));
 }
+
+#[tokio::test]
+async fn a_known_password_changes_in_the_directory_as_the_user() {
+    let slapd = Slapd::start();
+    let app = ldap_app(&slapd).await;
+    let bob = "uid=bob,ou=people,dc=example,dc=org";
+    let cookie = session(&app, "bob", "Bob-initial-pass-1").await;
+    let change = |current: &'static str, new: &'static str| {
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            let args = json!({ "current": current, "new_password": new, "confirmation": new });
+            app.call("change_password", args, Some(&cookie)).await
+        }
+    };
+    let wrong = change("not-bobs-password", NEW).await;
+    assert_eq!(wrong.status, 401, "{}", wrong.text);
+    assert_eq!(wrong.body, json!("CurrentPasswordIncorrect"));
+    let changed = change("Bob-initial-pass-1", NEW).await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert!(slapd.binds(bob, NEW));
+    assert!(!slapd.binds(bob, "Bob-initial-pass-1"));
+}
+
+#[tokio::test]
+async fn the_helpdesk_temporary_password_lands_in_the_directory() {
+    let slapd = Slapd::start();
+    let app = ldap_app(&slapd).await;
+    let admin = session(&app, "root.admin", "Root-admin-pass-1").await;
+    let reply = app
+        .call(
+            "reset_user_password",
+            json!({ "username": "alice" }),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let temporary = reply.body["password"].as_str().expect("a password");
+    assert!(slapd.binds("uid=alice,ou=people,dc=example,dc=org", temporary));
+    let signed_in = app.sign_in("alice", temporary).await;
+    assert_eq!(signed_in.status, 200, "{}", signed_in.text);
+    assert_eq!(signed_in.body["must_change_password"], true);
+}
+
+#[tokio::test]
+async fn a_renamed_person_keeps_the_security_info_they_registered() {
+    let slapd = Slapd::start();
+    let app = ldap_app(&slapd).await;
+    let id_of = |name: &'static str| {
+        let pool = app.state.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE username = ?")
+                .bind(name)
+                .fetch_optional(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let before = id_of("alice").await.expect("alice is mirrored");
+    sqlx::query(
+        "INSERT INTO auth_methods (user_id, kind, value, registered_at) VALUES (?, 'phone', '+306900000001', 0)",
+    )
+    .bind(before)
+    .execute(&app.state.pool)
+    .await
+    .unwrap();
+    let renamed = std::process::Command::new("ldapmodrdn")
+        .args([
+            "-x",
+            "-H",
+            &slapd.env["LDAP_URL"],
+            "-D",
+            "cn=root,dc=example,dc=org",
+        ])
+        .args(["-w", "root-secret-only-for-loading", "-r"])
+        .args(["uid=alice,ou=people,dc=example,dc=org", "uid=alice.p"])
+        .status()
+        .expect("ldapmodrdn");
+    assert!(renamed.success());
+    let read = app.state.directory.as_ref().unwrap().read_all().await;
+    assert!(read.is_ok(), "{read:?}");
+    assert_eq!(id_of("alice").await, None, "the old name is gone");
+    assert_eq!(
+        id_of("alice.p").await,
+        Some(before),
+        "same row, same stable id"
+    );
+    let phones: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM auth_methods WHERE user_id = ? AND kind = 'phone'",
+    )
+    .bind(before)
+    .fetch_one(&app.state.pool)
+    .await
+    .unwrap();
+    assert_eq!(phones, 1);
+}
