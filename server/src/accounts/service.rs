@@ -398,14 +398,9 @@ impl AccountService for SqlAccounts {
             return Err(AppError::Throttled { retry_after_secs });
         }
         if let Some(directory) = &self.directory {
-            let verdict = self
-                .password_policy
-                .evaluate_change(&caller.user, &current, &new_password, &confirmation)
-                .await
-                .or_internal(rid)?;
-            if let Some(&problem) = verdict.problems.first() {
-                return Err(refuse(problem));
-            }
+            // The directory holds no history sspr could leak; its own rules come after.
+            self.check_new(rid, &caller.user, (&current, &new_password, &confirmation))
+                .await?;
             let passwords = (current.as_str(), new_password.as_str());
             self.change_in_directory(meta, directory, &caller.user, passwords)
                 .await?;
@@ -420,14 +415,8 @@ impl AccountService for SqlAccounts {
         }
         // The rest of the policy only once the current password is proven: the history
         // would otherwise let a stolen session test guesses at old passwords.
-        let verdict = self
-            .password_policy
-            .evaluate_change(&caller.user, &current, &new_password, &confirmation)
-            .await
-            .or_internal(rid)?;
-        if let Some(&problem) = verdict.problems.first() {
-            return Err(refuse(problem));
-        }
+        self.check_new(rid, &caller.user, (&current, &new_password, &confirmation))
+            .await?;
         let phc = self.hasher.hash(&new_password).await.or_internal(rid)?;
         self.after_change(meta, caller.user.id, Some((&new_password, &phc)))
             .await
@@ -435,6 +424,27 @@ impl AccountService for SqlAccounts {
 }
 
 impl SqlAccounts {
+    /// The whole password policy on a proposed new password.
+    async fn check_new(
+        &self,
+        rid: &str,
+        user: &UserRecord,
+        (current, new_password, confirmation): (&str, &str, &str),
+    ) -> Result<(), AppError> {
+        let verdict = self
+            .password_policy
+            .evaluate_change(user, current, new_password, confirmation)
+            .await
+            .or_internal(rid)?;
+        match verdict.problems.first() {
+            Some(&problem) => Err(AppError::invalid(
+                "new_password",
+                FieldProblem::Password(problem),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// The new hash (none when the directory holds the password), the flag and the end of
     /// every session and open wizard land together; this browser continues under a new
     /// session id.

@@ -3,6 +3,7 @@
 //! are read from the outbox (the default delivery mode holds messages there).
 
 use crate::helpers::*;
+pub(crate) use crate::helpers::{begin, code_for, solved, step_name};
 use app::domain::proof_of_work;
 use app::domain::Role;
 use serde_json::{json, Value};
@@ -17,42 +18,6 @@ pub(crate) async fn reset_app() -> TestApp {
         raw.reset.ip_limit = 10_000;
     })
     .await
-}
-
-/// A solved CAPTCHA: (challenge, nonce).
-pub(crate) async fn solved(app: &TestApp) -> (String, u64) {
-    let reply = app.call("reset_challenge", json!({}), None).await;
-    assert_eq!(reply.status, 200, "{}", reply.text);
-    let challenge = reply.body["challenge"].as_str().unwrap().to_owned();
-    let difficulty = reply.body["difficulty"].as_u64().unwrap() as u8;
-    let nonce = proof_of_work::search(&challenge, difficulty, 0, 1 << 24).unwrap();
-    (challenge, nonce)
-}
-
-/// `name=value` of the wizard cookie a reply set.
-fn wizard_cookie(reply: &Reply) -> Option<String> {
-    reply
-        .headers
-        .get_all(http::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("sspr_reset="))
-        .and_then(|v| v.split(';').next())
-        .filter(|pair| !pair.ends_with('='))
-        .map(str::to_owned)
-}
-
-pub(crate) async fn begin(app: &TestApp, user: &str) -> (Reply, Option<String>) {
-    let (challenge, nonce) = solved(app).await;
-    let reply = app
-        .call(
-            "reset_begin",
-            json!({ "user": user, "challenge": challenge, "nonce": nonce, "language": "en" }),
-            None,
-        )
-        .await;
-    let cookie = wizard_cookie(&reply);
-    (reply, cookie)
 }
 
 async fn step(app: &TestApp, function: &str, args: Value, cookie: &str) -> Reply {
@@ -151,30 +116,6 @@ async fn outbox_count(app: &TestApp) -> i64 {
         .fetch_one(&app.state.pool)
         .await
         .unwrap()
-}
-
-/// The eight-digit code in the newest outbox message to `recipient`.
-pub(crate) async fn code_for(app: &TestApp, recipient: &str) -> String {
-    let body: String = sqlx::query_scalar(
-        "SELECT body_text FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1",
-    )
-    .bind(recipient)
-    .fetch_one(&app.state.pool)
-    .await
-    .unwrap();
-    body.split(|c: char| !c.is_ascii_digit())
-        .find(|run| run.len() == 8)
-        .unwrap_or_else(|| panic!("no code in {body:?}"))
-        .to_owned()
-}
-
-pub(crate) fn step_name(reply: &Reply) -> String {
-    let step = &reply.body["step"];
-    match step {
-        Value::String(s) => s.clone(),
-        Value::Object(map) => map.keys().next().cloned().unwrap_or_default(),
-        _ => panic!("no step in {}", reply.text),
-    }
 }
 
 fn offered(reply: &Reply) -> Vec<(String, String)> {

@@ -3,9 +3,8 @@
 //! new-password step, a stopped directory is "unavailable" with nothing changed, and
 //! people outside the filter or behind an injected filter find nobody.
 
-use crate::helpers::{spawn_app_with, Reply, TestApp};
+use crate::helpers::{begin, code_for, spawn_app_with, Reply, TestApp};
 use crate::slapd::Slapd;
-use app::domain::proof_of_work;
 use serde_json::{json, Value};
 
 const NEW: &str = "Tangerine-harbour-lamp-42";
@@ -30,43 +29,6 @@ pub async fn app_for(directory: server::directory::RawDirectory) -> TestApp {
         .await
         .expect("the first read of the directory");
     app
-}
-
-async fn begin(app: &TestApp, user: &str) -> (Reply, Option<String>) {
-    let reply = app.call("reset_challenge", json!({}), None).await;
-    let challenge = reply.body["challenge"].as_str().unwrap().to_owned();
-    let difficulty = reply.body["difficulty"].as_u64().unwrap() as u8;
-    let nonce = proof_of_work::search(&challenge, difficulty, 0, 1 << 24).unwrap();
-    let reply = app
-        .call(
-            "reset_begin",
-            json!({ "user": user, "challenge": challenge, "nonce": nonce, "language": "en" }),
-            None,
-        )
-        .await;
-    let cookie = reply
-        .headers
-        .get_all(http::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("sspr_reset="))
-        .and_then(|v| v.split(';').next())
-        .map(str::to_owned);
-    (reply, cookie)
-}
-
-async fn code_for(app: &TestApp, recipient: &str) -> String {
-    let body: String = sqlx::query_scalar(
-        "SELECT body_text FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1",
-    )
-    .bind(recipient)
-    .fetch_one(&app.state.pool)
-    .await
-    .expect("a code was queued");
-    body.split(|c: char| !c.is_ascii_digit())
-        .find(|run| run.len() == 8)
-        .unwrap_or_else(|| panic!("no code in {body:?}"))
-        .to_owned()
 }
 
 /// Through the email gate to the new-password step; the wizard's cookie.

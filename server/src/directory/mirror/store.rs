@@ -160,10 +160,7 @@ async fn write_memberships(
         .execute(&mut *conn)
         .await?;
     }
-    sqlx::query("DELETE FROM role_assignments WHERE user_id = ?")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    clear_roles(conn, id).await?;
     for role in &row.roles {
         sqlx::query("INSERT INTO role_assignments (user_id, role, granted_at) VALUES (?, ?, 0)")
             .bind(id)
@@ -171,6 +168,15 @@ async fn write_memberships(
             .execute(&mut *conn)
             .await?;
     }
+    Ok(())
+}
+
+/// Roles follow the directory's groups, so each read starts from none.
+async fn clear_roles(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM role_assignments WHERE user_id = ?")
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -200,10 +206,7 @@ pub(super) async fn retire_absent(
         .bind(LOCK_REASON_ABSENT)
         .execute(&mut *conn)
         .await?;
-        sqlx::query("DELETE FROM role_assignments WHERE user_id = ?")
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+        clear_roles(conn, *id).await?;
         retired += usize::try_from(done.rows_affected()).unwrap_or(0);
     }
     Ok(retired)
