@@ -51,7 +51,7 @@ port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if wants samba; then
   for i in $(seq "${E2E_SAMBA_PORT_WAIT:-90}"); do
     port_taken 389 || port_taken 636 || break
-    [ "$i" = 1 ] && echo "ports 389/636 on 127.0.0.1 are in use (another Samba AD, e.g. cargo's directory tests?); waiting" >&2
+    [ "$i" = 1 ] && echo "ports 389/636 on 127.0.0.1 are in use (another Samba AD, e.g. cargo's directory tests?); waiting up to ${E2E_SAMBA_PORT_WAIT:-90} s" >&2
     sleep 1
   done
   if port_taken 389 || port_taken 636; then
@@ -160,7 +160,7 @@ PY
 
   kill "$server_pid" "$sinks" 2>/dev/null || true
   wait "$server_pid" "$sinks" 2>/dev/null || true
-  [ "$status" = 0 ] || fail "$name: the directory specs failed (logs: $dir, kept with E2E_KEEP=1)"
+  [ "$status" = 0 ] || fail "$name: the directory specs failed (logs in $dir; E2E_KEEP=1 keeps them)"
   echo "directory e2e: $name passed"
 }
 
