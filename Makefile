@@ -33,9 +33,12 @@ lint:
 	@# No module may import one that imports it back (the script names each loop's lines).
 	@for src in server/src app/src ui/src bench/src; do python3 scripts/module-cycles.py $$src || exit 1; done
 
-# Playwright against a freshly started release server on a free port with a new database.
+# Playwright against a freshly started release server on a free port with a new database;
+# then the directory specs against sspr in ldap mode, in front of a throwaway OpenLDAP and a
+# throwaway Samba AD (each with its own server and database).
 e2e:
 	scripts/e2e.sh
+	scripts/e2e-directory.sh
 
 # The charter's performance figures against their targets, from the release builds (the
 # bench starts its own servers on free ports with new databases, the admin dashboard's

@@ -8,6 +8,9 @@ if (!baseURL) {
 
 export default defineConfig({
   testDir: './tests',
+  // The directory specs need sspr in ldap mode: scripts/e2e-directory.sh runs them
+  // (playwright.directory.config.ts).
+  testIgnore: '**/tests/directory/**',
   timeout: 30_000,
   expect: { timeout: 10_000 },
   // Specs share one server and one database; each uses its own accounts.

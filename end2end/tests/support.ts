@@ -16,8 +16,11 @@ type Env = {
   control: string;
 };
 
-/** What scripts/e2e.sh prepared: the server URL, the fixture password, the demo one-time passwords and the delivery sinks. */
-export const env: Env = JSON.parse(readFileSync(join(__dirname, '..', '.e2e', 'env.json'), 'utf8'));
+/**
+ * What scripts/e2e.sh prepared: the server URL, the fixture password, the demo one-time
+ * passwords and the delivery sinks. scripts/e2e-directory.sh names its own file in E2E_ENV.
+ */
+export const env: Env = JSON.parse(readFileSync(process.env.E2E_ENV ?? join(__dirname, '..', '.e2e', 'env.json'), 'utf8'));
 
 /** The usernames scripts/e2e.sh imports from fixtures/users.csv. */
 export const fixtureUsernames: string[] = readFileSync(join(__dirname, '..', 'fixtures', 'users.csv'), 'utf8')
