@@ -315,13 +315,9 @@ impl SqlAccounts {
     ) -> Result<(), AppError> {
         let audit = &self.audit;
         let account = Some(user.id);
-        let person = match directory.current(user.id).await {
-            Ok(Some(person)) => person,
-            Ok(None) => return Err(AppError::CurrentPasswordIncorrect),
-            Err(error) => {
-                return Err(outage::unavailable(audit, meta, "change", account, &error).await)
-            }
-        };
+        let person = outage::current(directory, audit, meta, ("change", user.id))
+            .await?
+            .ok_or(AppError::CurrentPasswordIncorrect)?;
         match directory.change(&person, current, new_password).await {
             Ok(true) => Ok(()),
             Ok(false) => Err(AppError::CurrentPasswordIncorrect),

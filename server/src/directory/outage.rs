@@ -2,7 +2,9 @@
 //! with nothing changed. The operator gets the reason in the log and an audit event, both
 //! naming the step that failed.
 
+use super::connected::ConnectedDirectory;
 use super::ldap::password::WriteError;
+use super::ldap::people::{LockState, Person};
 use crate::audit::{Audit, AuditEvent};
 use app::api::context::RequestMeta;
 use app::domain::audit::{AuditKind, Outcome};
@@ -30,6 +32,37 @@ pub async fn unavailable(
         tracing::error!(request_id = %meta.request_id, %error, "audit event not recorded");
     }
     AppError::Unavailable
+}
+
+/// The mirrored account's directory entry as it is now (`None`: gone, or its DN names
+/// someone else); a directory that cannot be asked is an outage.
+pub async fn current(
+    directory: &ConnectedDirectory,
+    audit: &Audit,
+    meta: &RequestMeta,
+    (step, user_id): (&'static str, i64),
+) -> Result<Option<Person>, AppError> {
+    match directory.current(user_id).await {
+        Ok(person) => Ok(person),
+        Err(error) => Err(unavailable(audit, meta, step, Some(user_id), &error).await),
+    }
+}
+
+/// Clears the directory's lock when there is one; whether there was.
+pub async fn unlock_if_locked(
+    directory: &ConnectedDirectory,
+    audit: &Audit,
+    meta: &RequestMeta,
+    (step, user_id): (&'static str, i64),
+    person: &Person,
+) -> Result<bool, AppError> {
+    if person.lock != LockState::Locked {
+        return Ok(false);
+    }
+    match directory.unlock(person).await {
+        Ok(()) => Ok(true),
+        Err(error) => Err(write_failed(audit, meta, (step, "unlock"), Some(user_id), error).await),
+    }
 }
 
 /// A refused password names its reason under `field`; anything else is an outage.

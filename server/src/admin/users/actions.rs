@@ -7,7 +7,7 @@ use crate::directory::connected::ConnectedDirectory;
 use crate::directory::import::{
     check_display_name, check_email, check_phone, check_username, Invalid,
 };
-use crate::directory::ldap::people::{LockState, Person};
+use crate::directory::ldap::people::Person;
 use crate::directory::outage;
 use crate::error::OrInternal;
 use crate::passwords::one_time_password;
@@ -184,14 +184,9 @@ async fn current_person(
     directory: &ConnectedDirectory,
     user_id: i64,
 ) -> Result<Person, AppError> {
-    match directory.current(user_id).await {
-        Ok(Some(person)) => Ok(person),
-        Ok(None) => Err(AppError::NotFound),
-        Err(error) => {
-            let audit = &admin.audit;
-            Err(outage::unavailable(audit, meta, "read", Some(user_id), &error).await)
-        }
-    }
+    outage::current(directory, &admin.audit, meta, ("read", user_id))
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Ends a lock (of any kind, the directory's too) with a fresh failure count; whether the
@@ -200,14 +195,9 @@ pub async fn unlock(admin: &Admin, meta: &RequestMeta, user_id: i64) -> Result<b
     let mut in_directory = false;
     if let Some(directory) = &admin.directory {
         let person = current_person(admin, meta, directory, user_id).await?;
-        if person.lock == LockState::Locked {
-            if let Err(error) = directory.unlock(&person).await {
-                let step = ("helpdesk_unlock", "unlock");
-                let audit = &admin.audit;
-                return Err(outage::write_failed(audit, meta, step, Some(user_id), error).await);
-            }
-            in_directory = true;
-        }
+        let step = ("helpdesk_unlock", user_id);
+        in_directory =
+            outage::unlock_if_locked(directory, &admin.audit, meta, step, &person).await?;
     }
     let done = sqlx::query(
         "UPDATE users SET status = 'enabled', lock_reason = NULL, locked_until = NULL, failed_sign_ins = 0, updated_at = ?

@@ -88,14 +88,10 @@ impl SqlReset {
             None => {}
             Some(directory) => {
                 let person = self.current_person(meta, directory, &real).await?;
-                if person.lock == LockState::Locked {
-                    if let Err(error) = directory.unlock(&person).await {
-                        let step = ("unlock", "unlock");
-                        let account = Some(real.user.id);
-                        let error = outage::write_failed(&self.audit, meta, step, account, error);
-                        return Err(error.await);
-                    }
-                } else if !locked_here {
+                let step = ("unlock", real.user.id);
+                let unlocked =
+                    outage::unlock_if_locked(directory, &self.audit, meta, step, &person).await?;
+                if !unlocked && !locked_here {
                     return Err(AppError::MethodUnavailable);
                 }
             }
@@ -112,13 +108,9 @@ impl SqlReset {
         directory: &ConnectedDirectory,
         real: &Account,
     ) -> Result<Person, AppError> {
-        match directory.current(real.user.id).await {
-            Ok(Some(person)) if person.lock != LockState::Disabled => Ok(person),
-            Ok(_) => Err(AppError::WizardExpired),
-            Err(error) => {
-                let account = Some(real.user.id);
-                Err(outage::unavailable(&self.audit, meta, "read", account, &error).await)
-            }
+        match outage::current(directory, &self.audit, meta, ("read", real.user.id)).await? {
+            Some(person) if person.lock != LockState::Disabled => Ok(person),
+            _ => Err(AppError::WizardExpired),
         }
     }
 
