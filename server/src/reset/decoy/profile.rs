@@ -44,7 +44,8 @@ pub struct Profile {
 
 pub struct Profiles {
     fallback_domain: String,
-    cached: RwLock<Option<(Profile, i64)>>,
+    /// The profile, when it was read, and whether directory contacts counted in it.
+    cached: RwLock<Option<(Profile, i64, bool)>>,
 }
 
 const REFRESH_SECS: i64 = 3600;
@@ -73,15 +74,23 @@ impl Profiles {
         }
     }
 
-    pub async fn get(&self, pool: &SqlitePool, now: i64) -> Result<Profile, sqlx::Error> {
+    /// `directory_contacts`: the reset policy's choice that a mirrored account's own mail
+    /// and mobile count as registered; decoys then copy those too, or their hints and
+    /// method sets would tell them from real accounts.
+    pub async fn get(
+        &self,
+        pool: &SqlitePool,
+        now: i64,
+        directory_contacts: bool,
+    ) -> Result<Profile, sqlx::Error> {
         if let Ok(guard) = self.cached.read() {
-            if let Some((profile, at)) = guard.as_ref() {
-                if now - at < REFRESH_SECS {
+            if let Some((profile, at, contacts)) = guard.as_ref() {
+                if now - at < REFRESH_SECS && *contacts == directory_contacts {
                     return Ok(profile.clone());
                 }
             }
         }
-        let mut profile = read_profile(pool).await?;
+        let mut profile = read_profile(pool, directory_contacts).await?;
         if profile.email_domains.is_empty() {
             profile.email_domains = vec![(self.fallback_domain.clone(), 1)];
         }
@@ -89,34 +98,59 @@ impl Profiles {
             profile.phone_heads = vec![("1".into(), 1)];
         }
         if let Ok(mut guard) = self.cached.write() {
-            *guard = Some((profile.clone(), now));
+            *guard = Some((profile.clone(), now, directory_contacts));
         }
         Ok(profile)
     }
 }
 
-async fn read_profile(pool: &SqlitePool) -> Result<Profile, sqlx::Error> {
-    let email_domains = sqlx::query_as(
-        "SELECT lower(substr(value, instr(value, '@') + 1)) AS d, COUNT(*) AS n FROM auth_methods
-         WHERE kind = 'email' GROUP BY d ORDER BY n DESC, d LIMIT ?",
-    )
+/// Each account's email and phone as the wizard offers them: the registered method, or,
+/// when `?1` (directory contacts) holds, a mirrored account's own non-blank mail and
+/// mobile, as `account::split` does.
+macro_rules! with_contacts {
+    ($query:literal) => {
+        concat!(
+            "WITH contacts AS (
+               SELECT u.id, u.username, u.status, u.directory_privileged,
+                 COALESCE(
+                   (SELECT value FROM auth_methods a WHERE a.user_id = u.id AND a.kind = 'email'),
+                   CASE WHEN ?1 AND u.directory_id IS NOT NULL AND trim(COALESCE(u.email, '')) <> ''
+                        THEN u.email END) AS email,
+                 COALESCE(
+                   (SELECT value FROM auth_methods a WHERE a.user_id = u.id AND a.kind = 'phone'),
+                   CASE WHEN ?1 AND u.directory_id IS NOT NULL AND trim(COALESCE(u.phone, '')) <> ''
+                        THEN u.phone END) AS phone
+               FROM users u) ",
+            $query
+        )
+    };
+}
+
+async fn read_profile(pool: &SqlitePool, directory_contacts: bool) -> Result<Profile, sqlx::Error> {
+    let email_domains = sqlx::query_as(with_contacts!(
+        "SELECT lower(substr(email, instr(email, '@') + 1)) AS d, COUNT(*) AS n FROM contacts
+         WHERE email IS NOT NULL GROUP BY d ORDER BY n DESC, d LIMIT ?2"
+    ))
+    .bind(directory_contacts)
     .bind(MOST_COMMON)
     .fetch_all(pool)
     .await?;
     // What `mask_phone` shows of a number: its first two digits.
-    let phone_heads = sqlx::query_as(
-        "SELECT substr(replace(replace(replace(value, '+', ''), ' ', ''), '-', ''), 1, 2) AS h,
+    let phone_heads = sqlx::query_as(with_contacts!(
+        "SELECT substr(replace(replace(replace(phone, '+', ''), ' ', ''), '-', ''), 1, 2) AS h,
                 COUNT(*) AS n
-         FROM auth_methods WHERE kind = 'phone' GROUP BY h ORDER BY n DESC, h LIMIT ?",
-    )
+         FROM contacts WHERE phone IS NOT NULL GROUP BY h ORDER BY n DESC, h LIMIT ?2"
+    ))
+    .bind(directory_contacts)
     .bind(MOST_COMMON)
     .fetch_all(pool)
     .await?;
-    let registered = registered_kinds(pool).await?;
-    let (all, other): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(lower(substr(a.value, 1, 1)) <> lower(substr(u.username, 1, 1))), 0)
-         FROM auth_methods a JOIN users u ON u.id = a.user_id WHERE a.kind = 'email'",
-    )
+    let registered = registered_kinds(pool, directory_contacts).await?;
+    let (all, other): (i64, i64) = sqlx::query_as(with_contacts!(
+        "SELECT COUNT(*), COALESCE(SUM(lower(substr(email, 1, 1)) <> lower(substr(username, 1, 1))), 0)
+         FROM contacts WHERE email IS NOT NULL"
+    ))
+    .bind(directory_contacts)
     .fetch_one(pool)
     .await?;
     Ok(Profile {
@@ -128,17 +162,21 @@ async fn read_profile(pool: &SqlitePool) -> Result<Profile, sqlx::Error> {
 }
 
 /// Kinds of account (not disabled) by what they registered, and how many of each.
-async fn registered_kinds(pool: &SqlitePool) -> Result<Vec<(Registered, i64)>, sqlx::Error> {
-    let rows: Vec<(bool, bool, bool, bool, i64, bool, i64)> = sqlx::query_as(
-        "SELECT EXISTS (SELECT 1 FROM role_assignments r WHERE r.user_id = u.id),
-                EXISTS (SELECT 1 FROM auth_methods a WHERE a.user_id = u.id AND a.kind = 'email'),
-                EXISTS (SELECT 1 FROM auth_methods a WHERE a.user_id = u.id AND a.kind = 'phone'),
+async fn registered_kinds(
+    pool: &SqlitePool,
+    directory_contacts: bool,
+) -> Result<Vec<(Registered, i64)>, sqlx::Error> {
+    let rows: Vec<(bool, bool, bool, bool, i64, bool, i64)> = sqlx::query_as(with_contacts!(
+        "SELECT EXISTS (SELECT 1 FROM role_assignments r WHERE r.user_id = u.id) OR u.directory_privileged,
+                u.email IS NOT NULL,
+                u.phone IS NOT NULL,
                 EXISTS (SELECT 1 FROM auth_methods a WHERE a.user_id = u.id AND a.kind = 'authenticator'),
                 MIN((SELECT COUNT(*) FROM security_answers s WHERE s.user_id = u.id), 10),
                 EXISTS (SELECT 1 FROM recovery_codes c WHERE c.user_id = u.id AND c.used_at IS NULL),
                 COUNT(*)
-         FROM users u WHERE u.status <> 'disabled' GROUP BY 1, 2, 3, 4, 5, 6",
-    )
+         FROM contacts u WHERE u.status <> 'disabled' GROUP BY 1, 2, 3, 4, 5, 6"
+    ))
+    .bind(directory_contacts)
     .fetch_all(pool)
     .await?;
     Ok(rows

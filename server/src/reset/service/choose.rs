@@ -42,7 +42,7 @@ impl SqlReset {
         if wizard.all_gates_passed() {
             return self.view(&wizard, &subject, &policy, rid).await;
         }
-        let profile = self.profile(rid).await?;
+        let profile = self.profile(&policy, rid).await?;
         let offered = self.offered(&wizard, &subject, &policy, &profile);
         if !offered.contains(&method) || wizard.gates_passed.contains(method) {
             return Err(AppError::MethodUnavailable);

@@ -50,9 +50,13 @@ impl SqlReset {
 
     /// What real accounts look like, read by every wizard whether real or decoy, so a
     /// refresh costs both the same.
-    pub(super) async fn profile(&self, rid: &str) -> Result<Profile, AppError> {
+    pub(super) async fn profile(
+        &self,
+        policy: &ResetPolicy,
+        rid: &str,
+    ) -> Result<Profile, AppError> {
         self.profiles
-            .get(&self.pool, self.clock.now())
+            .get(&self.pool, self.clock.now(), policy.directory_contacts)
             .await
             .or_internal(rid)
     }

@@ -22,7 +22,7 @@ impl SqlReset {
         policy: &ResetPolicy,
         rid: &str,
     ) -> Result<WizardView, AppError> {
-        let profile = self.profile(rid).await?;
+        let profile = self.profile(policy, rid).await?;
         let passed = &wizard.gates_passed;
         // The gate's number only: the count of gates would tell admins from the rest.
         let number = u8::try_from(passed.len() + 1).unwrap_or(u8::MAX);
