@@ -1,0 +1,59 @@
+//! With `reset.directory_contacts` on, a mirrored account's own mail and mobile are its
+//! methods. Decoys for unknown names must copy them: the hint's domain and the method sets
+//! real accounts have, or a masked hint would tell a real name from a made-up one.
+
+use crate::helpers::{begin, TestApp};
+use crate::product::ldap_app;
+use crate::slapd::Slapd;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// The methods the first step offers `name`: (kinds in order, hints).
+async fn offered(app: &TestApp, name: &str) -> (Vec<String>, Vec<String>) {
+    let (reply, _) = begin(app, name).await;
+    assert_eq!(reply.status, 200, "{name}: {}", reply.text);
+    let methods = reply.body["step"]["Choose"]["methods"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let field = |m: &Value, key: &str| m[key].as_str().unwrap_or_default().to_owned();
+    (
+        methods.iter().map(|m| field(m, "kind")).collect(),
+        methods.iter().map(|m| field(m, "hint")).collect(),
+    )
+}
+
+#[tokio::test]
+async fn decoys_copy_the_mirrored_accounts_own_mail_and_mobile() {
+    let slapd = Slapd::start();
+    let app = ldap_app(&slapd).await;
+    // No one has registered anything: the directory's mail (and alice's mobile) are all.
+    let (alice, alice_hints) = offered(&app, "alice").await;
+    assert_eq!(alice, ["email", "phone"], "{alice_hints:?}");
+    assert_eq!(alice_hints[0], "a***@example.org");
+    // carol is locked in the directory; she may still reset (and so unlock).
+    let (carol, _) = offered(&app, "carol").await;
+    assert_eq!(carol, ["email"]);
+    let real: BTreeSet<Vec<String>> = [alice, carol].into_iter().collect();
+
+    let mut with_phone = 0;
+    for i in 0..60 {
+        let (kinds, hints) = offered(&app, &format!("nobody{i}")).await;
+        assert!(
+            real.contains(&kinds),
+            "a set no real account has: {kinds:?}"
+        );
+        assert_eq!(hints[0], "n***@example.org", "the directory's domain");
+        if kinds.len() == 2 {
+            assert_eq!(hints[1].len(), alice_hints[1].len(), "{hints:?}");
+            assert!(hints[1].starts_with("+30"), "{hints:?}");
+            with_phone += 1;
+        }
+    }
+    // Of the two plain (not admin) accounts that can reset, alice has a mobile and carol
+    // does not: about half the decoys offer a phone.
+    assert!(
+        (15..=45).contains(&with_phone),
+        "{with_phone} of 60 offer a phone"
+    );
+}
