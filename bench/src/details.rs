@@ -5,9 +5,9 @@ use crate::admin_load::{self, AdminFigures};
 use crate::admin_seed;
 use crate::args::Args;
 use crate::bundle::Bundle;
+use crate::directory_phase::DirectoryFigures;
 use crate::measure::Figures;
 use crate::plan::{CAPTCHA_DIFFICULTY, LATENCY_WARMUP};
-use crate::resets::Resets;
 use crate::targets::latency_target;
 use crate::units::{grouped, ms, Rate};
 use std::time::Duration;
@@ -65,14 +65,26 @@ fn print_walks(f: &Figures) {
 }
 
 /// Whole resets against slapd, beside the local figure (slapd hashes with its own scheme).
-pub fn print_directory_resets(directory: &Resets, local: &Figures) {
+pub fn print_directory_resets(directory: &DirectoryFigures, local: &Figures) {
     println!();
+    let resets = &directory.resets;
     println!(
         "Whole resets against OpenLDAP (slapd, Password Modify, ppolicy on): {} in {:.2} s = {} resets/s, beside {} resets/s against sspr's own accounts",
-        directory.completed,
-        directory.elapsed.as_secs_f64(),
-        Rate::of(directory.completed, directory.elapsed),
+        resets.completed,
+        resets.elapsed.as_secs_f64(),
+        Rate::of(resets.completed, resets.elapsed),
         Rate::of(local.resets.completed, local.resets.elapsed)
+    );
+    let sign_in = &directory.sign_in;
+    println!(
+        "Wrong sign-ins against OpenLDAP, one at a time, interleaved: known names median {} (p99 {}, {} samples), unknown names median {} (p99 {}, {} samples), known {:+.2} % (the wizard's steps are held to 2 %)",
+        ms(sign_in.known.median()),
+        ms(sign_in.known.percentile(99.0)),
+        sign_in.known.len(),
+        ms(sign_in.unknown.median()),
+        ms(sign_in.unknown.percentile(99.0)),
+        sign_in.unknown.len(),
+        sign_in.gap()
     );
 }
 

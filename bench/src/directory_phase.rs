@@ -1,9 +1,11 @@
 //! Whole resets with sspr in front of OpenLDAP: a throwaway slapd (the test directory's
 //! scripts, ppolicy on), `--resets` people added to it, and a server in `ldap` mode whose
 //! resets end in the Password Modify operation. slapd hashes the password itself, so this
-//! figure is printed beside the local one, not held to the argon2 ratio.
+//! figure is printed beside the local one, not held to the argon2 ratio. Then wrong
+//! sign-ins, known names against unknown ones (`directory_sign_in`).
 
 use crate::args::Args;
+use crate::directory_sign_in::{self, SignInTiming};
 use crate::plan;
 use crate::process::{ServerProcess, Workdir};
 use crate::progress::progress;
@@ -107,6 +109,8 @@ impl Slapd {
             pair("GROUP_BASE", "ou=groups,dc=example,dc=org"),
             // The directory's own mail serves as the email method.
             ("SSPR_RESET__DIRECTORY_CONTACTS".into(), "true".into()),
+            // Every sign-in comes from 127.0.0.1.
+            ("SSPR_SIGN_IN__IP_LIMIT".into(), "1000000".into()),
         ])
     }
 }
@@ -119,13 +123,20 @@ impl Drop for Slapd {
     }
 }
 
-/// `--resets` whole resets against slapd, `--reset-concurrency` at a time.
+/// What the bench measures against slapd.
+pub struct DirectoryFigures {
+    pub resets: Resets,
+    pub sign_in: SignInTiming,
+}
+
+/// `--resets` whole resets against slapd, `--reset-concurrency` at a time, then as many
+/// wrong sign-ins for known and for unknown names.
 pub async fn directory_resets(
     args: &Args,
     binary: &Path,
     dist: &Path,
     http: &reqwest::Client,
-) -> Result<Resets, String> {
+) -> Result<DirectoryFigures, String> {
     let workdir = Workdir::create()?;
     progress("starting slapd for the directory resets");
     let slapd = Slapd::start(&workdir.path().join("slapd"))?;
@@ -148,6 +159,15 @@ pub async fn directory_resets(
     let members = (0..args.resets).collect();
     let done = resets::run(&api, &reader, names, members, args.reset_concurrency).await;
     reader.close().await;
+    let figures = match done {
+        Ok(resets) => {
+            progress("wrong sign-ins against slapd, known and unknown names interleaved");
+            directory_sign_in::measure(&api, names, args.resets)
+                .await
+                .map(|sign_in| DirectoryFigures { resets, sign_in })
+        }
+        Err(e) => Err(e),
+    };
     server.stop().await;
-    done
+    figures
 }

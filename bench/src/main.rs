@@ -21,6 +21,7 @@ mod client;
 mod cpu;
 mod details;
 mod directory_phase;
+mod directory_sign_in;
 mod hashing;
 mod measure;
 mod plan;

@@ -51,8 +51,8 @@ pub async fn bench(args: Args) -> Result<(), String> {
     print_conditions(&args, &binary, pid, cores, load_before);
     print_details(&args, &figures, &bundle, admin_bundle.as_ref());
     let directory_failed = match &directory {
-        Some(Ok(resets)) => {
-            print_directory_resets(resets, &figures);
+        Some(Ok(directory)) => {
+            print_directory_resets(directory, &figures);
             None
         }
         Some(Err(e)) => Some(format!("the directory resets failed: {e}")),
