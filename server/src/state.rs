@@ -76,6 +76,7 @@ impl AppState {
             sessions: sessions.clone(),
             sign_in_throttle,
             lockout: config.sign_in.lockout,
+            directory_floor: config.sign_in.directory_floor,
             registration: config.registration,
             password_policy: password_policy.clone(),
             delivery: delivery.clone(),

@@ -32,6 +32,8 @@ pub struct SqlAccounts {
     pub sign_in_throttle: Throttle,
     /// The configured `[sign_in]` lockout, used where the password policy leaves it open.
     pub lockout: Lockout,
+    /// The least time a refused sign-in in `ldap` mode takes (`sign_in.directory_floor_ms`).
+    pub directory_floor: std::time::Duration,
     pub registration: RegistrationRules,
     pub password_policy: Arc<PasswordPolicies>,
     /// Carries the mail that tells an owner their account was locked.
@@ -285,9 +287,15 @@ impl SqlAccounts {
         password: &str,
     ) -> Result<UserRecord, AppError> {
         let rid = meta.request_id.as_str();
+        let started = tokio::time::Instant::now();
         let person = match directory.bind(name.as_str(), password).await {
             Ok(Bind::Accepted(person)) => person,
-            Ok(Bind::Refused(_) | Bind::Nobody) => return Err(AppError::InvalidCredentials),
+            Ok(Bind::Refused(_) | Bind::Nobody) => {
+                // A real name costs slapd a write (the failure recorded), an unknown one
+                // nothing: both answer at the floor, or later when the directory is slower.
+                tokio::time::sleep_until(started + self.directory_floor).await;
+                return Err(AppError::InvalidCredentials);
+            }
             Err(error) => {
                 let audit = &self.audit;
                 return Err(outage::unavailable(audit, meta, "sign_in", None, &error).await);

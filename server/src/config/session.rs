@@ -57,6 +57,9 @@ pub struct RawSignIn {
     pub lockout_minutes: i64,
     pub ip_limit: i64,
     pub ip_window_seconds: i64,
+    /// In `ldap` mode, the least time a refused sign-in takes to answer, so the directory's
+    /// own extra work for a real name (ppolicy recording the failure) does not show.
+    pub directory_floor_ms: i64,
 }
 
 impl Default for RawSignIn {
@@ -66,6 +69,7 @@ impl Default for RawSignIn {
             lockout_minutes: 15,
             ip_limit: 30,
             ip_window_seconds: 60,
+            directory_floor_ms: 200,
         }
     }
 }
@@ -75,6 +79,7 @@ pub struct SignInConfig {
     pub lockout: Lockout,
     pub ip_limit: u32,
     pub ip_window_secs: i64,
+    pub directory_floor: std::time::Duration,
 }
 
 impl RawSignIn {
@@ -94,6 +99,12 @@ impl RawSignIn {
                 1,
                 86_400,
             )?,
+            directory_floor: std::time::Duration::from_millis(in_range(
+                "sign_in.directory_floor_ms",
+                self.directory_floor_ms,
+                1,
+                10_000,
+            )? as u64),
         })
     }
 }

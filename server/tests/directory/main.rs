@@ -2,13 +2,13 @@
 //! per test by `directories/openldap/start` on free loopback ports. Where slapd cannot start,
 //! these tests fail and say why. The Active Directory flavour runs against a real Samba AD DC.
 
-mod decoys;
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
 mod helpers;
 mod openldap;
 mod product;
 mod samba;
+mod signals;
 mod slapd;
 
 use server::directory::ldap::password::{self, WriteError};

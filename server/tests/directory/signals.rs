@@ -1,8 +1,9 @@
-//! With `reset.directory_contacts` on, a mirrored account's own mail and mobile are its
-//! methods. Decoys for unknown names must copy them: the hint's domain and the method sets
-//! real accounts have, or a masked hint would tell a real name from a made-up one.
+//! What must not tell a real name from an unknown one in `ldap` mode. With
+//! `reset.directory_contacts` on, a mirrored account's own mail and mobile are its methods,
+//! so decoys copy them: the hint's domain and the method sets real accounts have. A refused
+//! sign-in answers no sooner than `sign_in.directory_floor_ms`, whoever it names.
 
-use crate::helpers::{begin, TestApp};
+use crate::helpers::{begin, spawn_app_with, TestApp};
 use crate::product::ldap_app;
 use crate::slapd::Slapd;
 use serde_json::Value;
@@ -56,4 +57,33 @@ async fn decoys_copy_the_mirrored_accounts_own_mail_and_mobile() {
         (15..=45).contains(&with_phone),
         "{with_phone} of 60 offer a phone"
     );
+}
+
+#[tokio::test]
+async fn refused_sign_ins_answer_no_sooner_than_the_floor_for_real_and_unknown_names() {
+    let slapd = Slapd::start();
+    let floor = std::time::Duration::from_millis(300);
+    let app = spawn_app_with(|raw| {
+        raw.directory = slapd.raw();
+        raw.sign_in.directory_floor_ms = 300;
+    })
+    .await;
+    let read = app.state.directory.as_ref().expect("ldap mode");
+    read.read_all()
+        .await
+        .expect("the first read of the directory");
+    for name in ["alice", "nobody", "carol"] {
+        let started = std::time::Instant::now();
+        let reply = app.sign_in(name, "Not-the-password-9x").await;
+        // A lower bound the server guarantees, not a speed: the answer waited for the floor.
+        assert!(
+            started.elapsed() >= floor,
+            "{name} answered before the floor"
+        );
+        assert_eq!(reply.status, 401, "{name}: {}", reply.text);
+        assert_eq!(reply.body, serde_json::json!("InvalidCredentials"));
+    }
+    // The right password is not held back.
+    let reply = app.sign_in("alice", "Alice-initial-pass-1").await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
 }
