@@ -34,9 +34,13 @@ pub struct Args {
     /// each is timed once (each name walks one wizard).
     #[arg(long, default_value_t = 500)]
     pub samples: usize,
-    /// Whole resets, and bare hashes to compare them with.
-    #[arg(long, default_value_t = 40)]
+    /// Whole resets, and as many bare hashes to compare them with.
+    #[arg(long, default_value_t = 500)]
     pub resets: usize,
+    /// Rounds the resets and hashes are interleaved in; each round's ratio is printed and
+    /// the median judged.
+    #[arg(long, default_value_t = 5)]
+    pub rounds: usize,
     /// Resets in progress at once.
     #[arg(long, default_value_t = 4)]
     pub reset_concurrency: usize,

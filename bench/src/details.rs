@@ -99,8 +99,19 @@ fn print_resets(args: &Args, f: &Figures) {
         f.resets.elapsed.as_secs_f64(),
         Rate::of(f.resets.completed, f.resets.elapsed)
     );
+    for (i, round) in f.rounds.iter().enumerate() {
+        println!(
+            "  round {}: {} resets at {} /s, {} bare hashes at {} /s: ratio {:.3}",
+            i + 1,
+            round.resets.completed,
+            round.reset_rate(),
+            round.hashes.hashes,
+            round.hash_rate(),
+            round.ratio()
+        );
+    }
     println!(
-        "Bare argon2id (m={} KiB, t={}, p={}, the server's; memory reused, so the computation alone), {} hashes on {} threads, half before and half after the resets: {:.2} s = {} hashes/s",
+        "Bare argon2id (m={} KiB, t={}, p={}, the server's; memory reused, so the computation alone), {} hashes on {} threads, in each round half before and half after its resets: {:.2} s = {} hashes/s",
         p.memory_kib,
         p.iterations,
         p.parallelism,
@@ -109,6 +120,12 @@ fn print_resets(args: &Args, f: &Figures) {
         f.hashes.elapsed.as_secs_f64(),
         Rate::of(f.hashes.hashes, f.hashes.elapsed)
     );
+    if let Some(counted) = &f.statements {
+        println!(
+            "SQL statements per whole reset: {:.1} (every statement the server ran while {} more resets were walked one at a time, on a second server logging them)",
+            counted.per_reset, counted.resets
+        );
+    }
 }
 
 fn print_sizes(f: &Figures, bundle: &Bundle, admin_bundle: Option<&Bundle>) {

@@ -1,6 +1,6 @@
 //! The users' phase against one running server: the user-ID step under load, the wizard
-//! walks one at a time, then whole resets between two halves of bare hashes, with the
-//! server's memory read between phases.
+//! walks one at a time, then rounds of whole resets between two halves of bare hashes,
+//! with the server's memory read between phases.
 
 use crate::args::Args;
 use crate::client::Api;
@@ -9,7 +9,9 @@ use crate::plan::{Plan, LATENCY_WARMUP, LOAD_WARMUP};
 use crate::process::{Memory, ServerProcess};
 use crate::progress::progress;
 use crate::resets::{self, Resets};
+use crate::rounds::{self, Round};
 use crate::seed::Names;
+use crate::statements::Statements;
 use crate::throughput::{self, Throughput};
 use crate::units::grouped;
 use crate::{cpu, steps};
@@ -28,16 +30,19 @@ pub struct Figures {
     /// CPU time of the server and of this process during the timed load.
     pub load_cpu: (Duration, Duration),
     pub walks: steps::Walks,
+    /// Every round's resets, and all of them together.
+    pub rounds: Vec<Round>,
     pub resets: Resets,
     pub hashes: HashRun,
     pub params: HashingParams,
+    /// SQL statements per reset, counted on a second server after the timed phases.
+    pub statements: Option<Statements>,
 }
 
 /// Whole resets and the bare hashes they are compared with.
 struct ResetsAndHashes {
     threads: usize,
-    resets: Resets,
-    hashes: HashRun,
+    rounds: Vec<Round>,
     params: HashingParams,
 }
 
@@ -65,10 +70,10 @@ pub async fn measure(
     let timed = resets_against_hashes(args, &api, database, plan.names, plan.reset_members);
     let ResetsAndHashes {
         threads,
-        resets,
-        hashes,
+        rounds,
         params,
     } = timed.await?;
+    let (resets, hashes) = totals(&rounds);
     server.check_running()?;
     let end = server.memory()?;
     Ok(Figures {
@@ -80,9 +85,11 @@ pub async fn measure(
         load,
         load_cpu,
         walks,
+        rounds,
         resets,
         hashes,
         params,
+        statements: None,
     })
 }
 
@@ -128,9 +135,9 @@ async fn timed_load(
     Ok((load, load_cpu))
 }
 
-/// Whole resets, with half the bare hashes just before them and half just after, so a
-/// change in what else the machine does meanwhile weighs on both figures alike. The
-/// hashes stored by the resets must have used the bare hashes' parameters.
+/// `--rounds` rounds of whole resets, each with half its bare hashes just before and half
+/// just after (as many hashes as resets in all). The hashes stored by the resets must have
+/// used the bare hashes' parameters.
 async fn resets_against_hashes(
     args: &Args,
     api: &Api,
@@ -140,23 +147,28 @@ async fn resets_against_hashes(
 ) -> Result<ResetsAndHashes, String> {
     let params = hashing::server_params()?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let before = args.resets / 2;
-    let after = args.resets - before;
-    progress(&format!(
-        "{before} bare argon2id hashes on {threads} threads"
-    ));
-    let first = hashing::run_blocking(params, before, threads).await?;
-
-    progress(&format!(
-        "{} whole resets, {} at a time",
-        args.resets, args.reset_concurrency
-    ));
     let reader = resets::open_reader(database).await?;
-    let resets = resets::run(api, &reader, names, members, args.reset_concurrency).await?;
-    progress(&format!(
-        "{after} more bare argon2id hashes on {threads} threads"
-    ));
-    let hashes = first.and(hashing::run_blocking(params, after, threads).await?);
+    let parts = rounds::split(&members, args.rounds);
+    let count = parts.len();
+    let mut done = Vec::with_capacity(count);
+    for (i, part) in parts.into_iter().enumerate() {
+        progress(&format!(
+            "round {} of {count}: {} whole resets, {} at a time, between {} bare argon2id hashes on {threads} threads",
+            i + 1,
+            part.len(),
+            args.reset_concurrency,
+            part.len()
+        ));
+        let before = part.len() / 2;
+        let first = hashing::run_blocking(params, before, threads).await?;
+        let resets = resets::run(api, &reader, names, part.clone(), args.reset_concurrency);
+        let resets = resets.await?;
+        let second = hashing::run_blocking(params, part.len() - before, threads).await?;
+        done.push(Round {
+            resets,
+            hashes: first.and(second),
+        });
+    }
     let stored = resets::stored_params(&reader).await?;
     reader.close().await;
     if stored != [params] {
@@ -166,8 +178,28 @@ async fn resets_against_hashes(
     }
     Ok(ResetsAndHashes {
         threads,
-        resets,
-        hashes,
+        rounds: done,
         params,
     })
+}
+
+/// All rounds' resets and hashes together.
+fn totals(rounds: &[Round]) -> (Resets, HashRun) {
+    let mut resets = Resets {
+        completed: 0,
+        elapsed: Duration::ZERO,
+    };
+    let mut hashes = HashRun {
+        hashes: 0,
+        threads: 0,
+        elapsed: Duration::ZERO,
+    };
+    for round in rounds {
+        resets.completed += round.resets.completed;
+        resets.elapsed += round.resets.elapsed;
+        hashes.hashes += round.hashes.hashes;
+        hashes.threads = hashes.threads.max(round.hashes.threads);
+        hashes.elapsed += round.hashes.elapsed;
+    }
+    (resets, hashes)
 }

@@ -13,7 +13,7 @@ use crate::progress::progress;
 use crate::report::{print_report, Report};
 use crate::targets::{judge, judge_admin_figures};
 use crate::units::grouped;
-use crate::{bundle, client, seed};
+use crate::{bundle, client, seed, statements};
 use std::path::{Path, PathBuf};
 
 pub async fn bench(args: Args) -> Result<(), String> {
@@ -116,10 +116,14 @@ async fn users_phase(
     let launch = plan::launch(args, binary, dist, &database, workdir.path());
     progress(&format!("starting {}", binary.display()));
     let mut server = ServerProcess::start(&launch, http).await?;
+    let (names, members) = (plan.names, plan.reset_members.clone());
     let measured = measure(args, plan, &mut server, http, &database).await;
     let pid = server.pid();
     server.stop().await;
-    Ok((measured?, pid))
+    let mut figures = measured?;
+    let paths = (binary, dist, database.as_path());
+    figures.statements = Some(statements::per_reset(args, paths, http, names, &members).await?);
+    Ok((figures, pid))
 }
 
 /// What the figures were measured on, and what may have weighed on them.

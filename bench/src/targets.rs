@@ -4,14 +4,17 @@ use crate::admin_load::{self, AdminFigures};
 use crate::bundle::Bundle;
 use crate::measure::Figures;
 use crate::report::{Report, Target};
+use crate::rounds;
 use crate::units::{grouped, ms, Bytes, Rate};
 
 const THROUGHPUT_TARGET: f64 = 5_000.0;
 /// A stock Django password-reset view on the same kind of machine, for scale.
-const DJANGO_RESET_VIEW: f64 = 450.0;
+const DJANGO_RESET_VIEW: f64 = 600.0;
 const LATENCY_GAP_PERCENT: f64 = 2.0;
 const RESET_TO_HASH_RATIO: f64 = 0.9;
-const BUNDLE_LIMIT: Bytes = Bytes(250_000);
+/// The charter's budgets: the users' app at most 200 KB, the admin dashboard 250 KB.
+const USERS_BUNDLE_LIMIT: Bytes = Bytes(200_000);
+const ADMIN_BUNDLE_LIMIT: Bytes = Bytes(250_000);
 const IDLE_RSS_LIMIT: Bytes = Bytes(30_000_000);
 /// The issue asks for the admin figures without a number; this is ours, for p95 of each.
 const ADMIN_P95_LIMIT_MS: f64 = 50.0;
@@ -70,11 +73,20 @@ fn judge_wizard(report: &mut Report, f: &Figures) {
 fn judge_resets(report: &mut Report, f: &Figures) {
     let reset_rate = Rate::of(f.resets.completed, f.resets.elapsed);
     let hash_rate = Rate::of(f.hashes.hashes, f.hashes.elapsed);
-    report.shown("Completed resets", format!("{reset_rate} /s"));
-    report.shown("Bare argon2id hashes", format!("{hash_rate} /s"));
-    let ratio = reset_rate.0 / hash_rate.0.max(f64::EPSILON);
+    report.shown("Completed resets, all rounds", format!("{reset_rate} /s"));
+    report.shown(
+        "Bare argon2id hashes, all rounds",
+        format!("{hash_rate} /s"),
+    );
+    if let Some(counted) = &f.statements {
+        report.shown(
+            "SQL statements per reset",
+            format!("{:.1}", counted.per_reset),
+        );
+    }
+    let ratio = rounds::median_ratio(&f.rounds);
     report.checked(
-        "Resets / bare hashes",
+        "Resets / bare hashes, median round",
         format!("{ratio:.3}"),
         ratio,
         Target::at_least(RESET_TO_HASH_RATIO, ">= 0.90"),
@@ -88,15 +100,14 @@ fn judge_sizes(report: &mut Report, f: &Figures, bundle: &Bundle, admin_bundle: 
         "wasm + JS + CSS, gzip -9 (users' app)",
         format!("{:.1} KB", total.kb()),
         total.kb(),
-        Target::below(BUNDLE_LIMIT.kb(), "< 250 KB"),
+        Target::below(USERS_BUNDLE_LIMIT.kb(), "< 200 KB"),
     );
-    // Held to the same limit: the charter's budget is for everything a visitor downloads.
     if let Some(admin) = admin_bundle {
         report.checked(
             "wasm + JS + CSS, gzip -9 (admin dashboard)",
             format!("{:.1} KB", admin.total().kb()),
             admin.total().kb(),
-            Target::below(BUNDLE_LIMIT.kb(), "< 250 KB"),
+            Target::below(ADMIN_BUNDLE_LIMIT.kb(), "< 250 KB"),
         );
     }
     report.checked(
