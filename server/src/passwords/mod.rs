@@ -1,13 +1,15 @@
 //! Password hashing with argon2id. Parameters are stored in each PHC string, so they can
 //! be raised later: a successful sign-in re-hashes a password stored with weaker ones.
 //! Passwords are NFKC-normalised before hashing so the same characters typed on another
-//! keyboard still match. Hashing runs off the async threads, a bounded number at a time,
-//! each on argon2 working memory kept from earlier hashes: memory stays at permits × m, and
-//! no hash pays for faulting in m KiB of fresh pages.
+//! keyboard still match. Hashing runs off the async threads, on threads of its own (one
+//! per core, as many as the permits), each hash on argon2 working memory kept from earlier
+//! hashes: memory stays at permits × m, and no hash pays for faulting in m KiB of fresh
+//! pages.
 
 mod memory;
 mod params;
 mod phc;
+mod threads;
 
 #[cfg(test)]
 mod tests;
@@ -21,6 +23,7 @@ use argon2::Block;
 use memory::MemoryPool;
 use phc::{hash_into_phc, hashing_error, needs_rehash, stored_hash_matches};
 use std::sync::Arc;
+use threads::HashThreads;
 use tokio::sync::Semaphore;
 use unicode_normalization::UnicodeNormalization;
 
@@ -36,6 +39,7 @@ pub struct PasswordHasher {
     params: HashingParams,
     permits: Arc<Semaphore>,
     memory: Arc<MemoryPool>,
+    threads: HashThreads,
     /// A real hash of a random password, verified against when there is no account, so
     /// unknown users cost the same time as known ones.
     dummy: String,
@@ -77,6 +81,7 @@ impl PasswordHasher {
             params,
             permits: Arc::new(Semaphore::new(permits)),
             memory: Arc::new(MemoryPool::new(&params.argon2_params())),
+            threads: HashThreads::start(permits),
             dummy,
         }
     }
@@ -112,7 +117,7 @@ impl PasswordHasher {
         let _ = self.verify(password, &self.dummy).await;
     }
 
-    /// Runs `work` on a blocking thread with a permit and a pooled memory region.
+    /// Runs `work` on a hashing thread with a permit and a pooled memory region.
     async fn with_memory<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut [Block]) -> Result<T> + Send + 'static,
@@ -122,11 +127,12 @@ impl PasswordHasher {
             .await
             .map_err(hashing_error)?;
         let pool = Arc::clone(&self.memory);
-        tokio::task::spawn_blocking(move || {
-            let mut lease = pool.lend(permit)?;
-            work(&mut lease.region)
-        })
-        .await
-        .map_err(hashing_error)?
+        self.threads
+            .run(move || {
+                let mut lease = pool.lend(permit)?;
+                work(&mut lease.region)
+            })
+            .await
+            .ok_or_else(|| hashing_error("no hashing thread took the work"))?
     }
 }
