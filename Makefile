@@ -16,12 +16,23 @@ tools:
 test-tools:
 	@scripts/install-tools.sh test
 
-# Release builds of the wasm apps and of the server: the users' app into dist/, then the
-# admin dashboard, a bundle of its own, into dist/admin-app/ (the first build empties dist/).
-build:
+# Release builds of the wasm apps and of the server. Cargo skips an unchanged server on
+# its own (well under a second); trunk does not, and its two builds take about 35 s, so
+# they run only when something they read is newer than dist/.bundles. Directories are
+# listed too, so a deleted or added file counts; install-tools.sh holds the tools' versions.
+build: dist/.bundles
+	cargo build --release --locked -p server -p sspr-bench
+
+BUNDLE_INPUTS := $(shell find app ui style public) index.html admin.html Trunk.toml \
+	Cargo.toml Cargo.lock .cargo/config.toml scripts/install-tools.sh
+
+# The users' app into dist/, then the admin dashboard, a bundle of its own, into
+# dist/admin-app/. The first build empties dist/, the stamp with it, so the stamp is
+# written last and only when both succeeded.
+dist/.bundles: $(BUNDLE_INPUTS)
 	trunk build --release
 	trunk build admin.html --release --dist dist/admin-app --public-url /admin-app/
-	cargo build --release --locked -p server -p sspr-bench
+	@touch $@
 
 unit:
 	cargo test --workspace --locked
@@ -43,7 +54,8 @@ e2e:
 # The charter's performance figures against their targets, from the release builds (the
 # bench starts its own servers on free ports with new databases, the admin dashboard's
 # seeded with 100,000 users and 1,000,000 audit events; whole resets also against a
-# throwaway slapd, which is why it installs the test tools). It reports and does
+# throwaway slapd, and pages timed in Chromium, which is why it installs the test tools).
+# It reports and does
 # not gate: it exits non-zero only when the bench itself cannot run. Options go in
 # BENCH_ARGS, e.g. `make bench BENCH_ARGS="--concurrency 16"` (`sspr-bench --help`).
 bench: tools test-tools build

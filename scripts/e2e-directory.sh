@@ -10,6 +10,7 @@
 # E2E_DIRECTORY_ARGS. E2E_SERVER and E2E_DIST as in scripts/e2e.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/e2e-common.sh
 
 server=${E2E_SERVER:-target/release/sspr}
 dist=${E2E_DIST:-dist}
@@ -62,8 +63,6 @@ if wants samba; then
   samba_start=$!
 fi
 
-free_port() { directories/free-port; }
-
 # The sample configuration with the test directory's values, each replacement checked.
 configure() { # sample target from to [from to ...]
   local text
@@ -83,37 +82,17 @@ configure() { # sample target from to [from to ...]
 # the directory's own (Samba's watchdog deletes those).
 run_specs() { # name config facts-json
   local name=$1 config=$2 facts=$3 dir="$work/sspr-$1"
-  local port smtp_port mail_api_port sms_port sinks server_pid
+  local port smtp_port mail_api_port sms_port sinks_pid server_pid sinks_ok=0
   port=$(free_port)
-  smtp_port=$(free_port)
-  mail_api_port=$(free_port)
-  sms_port=$(free_port)
+  start_sinks "$dir/sinks.log" || sinks_ok=$?
+  pids+=("$sinks_pid")
+  [ "$sinks_ok" = 0 ] || fail "$name: the delivery sinks did not start: $(cat "$dir/sinks.log")"
 
-  SMTP_PORT=$smtp_port MAIL_API_PORT=$mail_api_port SMS_PORT=$sms_port \
-    node end2end/harness/sinks.mjs >"$dir/sinks.log" 2>&1 &
-  sinks=$!
-  pids+=("$sinks")
-  for _ in $(seq 1 100); do
-    grep -q '^ready' "$dir/sinks.log" && break
-    kill -0 "$sinks" 2>/dev/null || break
-    sleep 0.1
-  done
-  grep -q '^ready' "$dir/sinks.log" || fail "$name: the delivery sinks did not start: $(cat "$dir/sinks.log")"
-
-  export SSPR_BIND="127.0.0.1:$port"
-  export SSPR_PUBLIC_BASE_URL="http://127.0.0.1:$port"
-  export SSPR_DATABASE_PATH="$dir/sspr.db"
-  export SSPR_STATIC_DIR="$work/dist"
-  export SSPR_REGISTRATION__REQUIRE_AT_SIGN_IN=false
+  # Codes are sent for real, to the sinks (scripts/e2e-common.sh).
+  export_server_env "$port" "$dir/sspr.db" "$work/dist"
   # The directory's own mail is the email method: nobody registers anything first.
   export SSPR_RESET__DIRECTORY_CONTACTS=true
   export SSPR_LOG_LEVEL="info,server=debug,tower_http=debug"
-  export SSPR_DELIVERY__MODE=send
-  export SSPR_DELIVERY__SMTP__HOST=127.0.0.1
-  export SSPR_DELIVERY__SMTP__PORT="$smtp_port"
-  export SSPR_DELIVERY__SMTP__SECURITY=none
-  export SSPR_DELIVERY__SMTP__FROM="sspr <sspr@e2e.test>"
-  export SSPR_DELIVERY__SMS__URL="http://127.0.0.1:$sms_port/sms"
 
   # What an administrator would run first: it names what is wrong with the connection.
   SSPR_LOG_LEVEL=warn "$server" --config "$config" directory check >"$dir/check.log" 2>&1 \
@@ -123,12 +102,7 @@ run_specs() { # name config facts-json
   "$server" --config "$config" >"$dir/server.log" 2>&1 &
   server_pid=$!
   pids+=("$server_pid")
-  for _ in $(seq 1 100); do
-    curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 \
+  wait_healthy "$port" "$server_pid" \
     || fail "$name: sspr did not start in ldap mode: $(tail -20 "$dir/server.log")"
   ! grep -q 'reading the directory failed' "$dir/server.log" \
     || fail "$name: sspr could not read the directory: $(grep 'reading the directory failed' "$dir/server.log")"
@@ -158,8 +132,8 @@ PY
     fi
   done
 
-  kill "$server_pid" "$sinks" 2>/dev/null || true
-  wait "$server_pid" "$sinks" 2>/dev/null || true
+  kill "$server_pid" "$sinks_pid" 2>/dev/null || true
+  wait "$server_pid" "$sinks_pid" 2>/dev/null || true
   [ "$status" = 0 ] || fail "$name: the directory specs failed (logs in $dir; E2E_KEEP=1 keeps them)"
   echo "directory e2e: $name passed"
 }

@@ -4,6 +4,7 @@
 # one-time passwords it prints), then the CLI adds the accounts the specs use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/e2e-common.sh
 
 # E2E_SERVER and E2E_DIST run another build of the server and the app (a developer's own
 # copies while the tree's are being rebuilt); `make test` uses the tree's release builds.
@@ -18,14 +19,8 @@ if [ ! -f "$dist/admin-app/index.html" ]; then
 fi
 
 work=$(mktemp -d)
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port=$(free_port)
-smtp_port=$(free_port)
-mail_api_port=$(free_port)
-sms_port=$(free_port)
 
-# Delivery sinks (end2end/harness/sinks.mjs): maildev catches the server's mail, and a small
-# HTTP endpoint plays the SMS provider and lets a spec stop and restart the SMTP server.
 sinks_pid=
 pid=
 cleanup() {
@@ -37,43 +32,24 @@ cleanup() {
 }
 trap cleanup EXIT
 
-SMTP_PORT=$smtp_port MAIL_API_PORT=$mail_api_port SMS_PORT=$sms_port \
-  node end2end/harness/sinks.mjs >"$work/sinks.log" 2>&1 &
-sinks_pid=$!
-for _ in $(seq 1 100); do
-  grep -q '^ready' "$work/sinks.log" && break
-  kill -0 "$sinks_pid" 2>/dev/null || { cat "$work/sinks.log"; exit 1; }
-  sleep 0.1
-done
-grep -q '^ready' "$work/sinks.log" || { echo "the delivery sinks did not start" >&2; cat "$work/sinks.log"; exit 1; }
+start_sinks "$work/sinks.log" || { echo "the delivery sinks did not start" >&2; cat "$work/sinks.log"; exit 1; }
 
-export SSPR_BIND="127.0.0.1:$port"
-export SSPR_PUBLIC_BASE_URL="http://127.0.0.1:$port"
-export SSPR_DATABASE_PATH="$work/sspr.db"
 # Copies of the app and the server as built now: a build in the same tree during the run
 # would otherwise swap the hashed assets under the pages the specs have open, or give the
 # CLI steps below a different binary from the server's.
 cp -R "$dist" "$work/dist"
 cp "$server" "$work/sspr"
 server="$work/sspr"
-export SSPR_STATIC_DIR="$work/dist"
+# Codes are sent for real, to the sinks (scripts/e2e-common.sh).
+export_server_env "$port" "$work/sspr.db" "$work/dist"
 export SSPR_SEED_DEMO=true
 # Every spec signs in from 127.0.0.1; the per-address limit is tested in cargo tests.
 export SSPR_SIGN_IN__IP_LIMIT=100000
-# Registration enforcement is switched on by its own spec through the policy API, so the
-# other specs are not sent to the security info page after every sign-in.
-export SSPR_REGISTRATION__REQUIRE_AT_SIGN_IN=false
 # Verbose logs, so the check at the end shows that not even debug lines carry a password.
 export SSPR_LOG_LEVEL="info,server=debug,tower_http=debug,sqlx=debug"
-# Send verification codes for real, to the sinks; retry fast so fault specs stay short.
-export SSPR_DELIVERY__MODE=send
-export SSPR_DELIVERY__SMTP__HOST=127.0.0.1
-export SSPR_DELIVERY__SMTP__PORT="$smtp_port"
-export SSPR_DELIVERY__SMTP__SECURITY=none
-export SSPR_DELIVERY__SMTP__FROM="sspr <sspr@e2e.test>"
+# Retry fast so fault specs stay short.
 export SSPR_DELIVERY__RETRY_BASE_SECONDS=1
 export SSPR_DELIVERY__RETRY_MAX_SECONDS=2
-export SSPR_DELIVERY__SMS__URL="http://127.0.0.1:$sms_port/sms"
 # Codes live one minute (the minimum), so the expired-code spec waits ~65 s, not 15 min.
 export SSPR_VERIFICATION__CODE_TTL_MINUTES=1
 # Every reset spec starts wizards and sends codes from 127.0.0.1; the per-address limit is
@@ -82,12 +58,7 @@ export SSPR_RESET__IP_LIMIT=100000
 
 "$server" >"$work/server.log" 2>&1 &
 pid=$!
-
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-  kill -0 "$pid" 2>/dev/null || { cat "$work/server.log"; exit 1; }
-  sleep 0.1
-done
+wait_healthy "$port" "$pid" || { echo "the server did not start; its log:" >&2; cat "$work/server.log"; exit 1; }
 
 password='correct-horse-e2e'
 cli() { SSPR_LOG_LEVEL=warn "$server" "$@"; }

@@ -7,19 +7,21 @@ use crate::admin_seed::{self, Seeded, Sizes};
 use crate::args::Args;
 use crate::client::Api;
 use crate::hashing;
+use crate::interactive::{self, Interactive};
 use crate::plan;
 use crate::process::{ServerProcess, Workdir};
 use crate::progress::progress;
 use crate::units::grouped;
 use std::path::Path;
 
-/// Seeds the admin database, starts a server on it and times the admin queries.
+/// Seeds the admin database, starts a server on it and times the admin queries, then
+/// (unless `--no-browser`) the dashboard's time to interactive.
 pub async fn admin_phase(
     args: &Args,
     binary: &Path,
     dist: &Path,
     http: &reqwest::Client,
-) -> Result<AdminFigures, String> {
+) -> Result<(AdminFigures, Option<Interactive>), String> {
     let workdir = Workdir::create()?;
     let database = workdir.path().join("admin.db");
     let sizes = Sizes {
@@ -39,10 +41,14 @@ pub async fn admin_phase(
         args.admin_samples
     ));
     let measured = admin_load::run(&api, seeded, args.admin_samples).await;
+    let loads = match (&measured, args.no_browser) {
+        (Ok(_), false) => Some(interactive::admin(&api, server.origin(), args.loads).await),
+        _ => None,
+    };
     let running = server.check_running();
     server.stop().await;
     running?;
-    measured
+    Ok((measured?, loads))
 }
 
 /// `sspr-bench seed-admin`: the admin phase's database, on its own.

@@ -66,6 +66,12 @@ pub struct Args {
     /// Run only the admin phase, for a quick look at the admin figures.
     #[arg(long)]
     pub admin_only: bool,
+    /// Cold loads of `/reset` and of `/admin` in headless Chromium, for time to interactive.
+    #[arg(long, default_value_t = 20)]
+    pub loads: usize,
+    /// Skip time to interactive (Chromium).
+    #[arg(long)]
+    pub no_browser: bool,
 }
 
 #[derive(clap::Subcommand)]

@@ -6,6 +6,7 @@ use crate::admin_seed;
 use crate::args::Args;
 use crate::bundle::Bundle;
 use crate::directory_phase::{DirectoryFigures, DIRECTORY_FLOOR_MS};
+use crate::interactive::{Interactive, Page};
 use crate::measure::Figures;
 use crate::plan::{CAPTCHA_DIFFICULTY, LATENCY_WARMUP};
 use crate::targets::latency_target;
@@ -151,6 +152,26 @@ fn print_sizes(f: &Figures, bundle: &Bundle, admin_bundle: Option<&Bundle>) {
         f.after_latency.resident.mb(),
         f.end.resident.mb(),
         f.end.peak.mb()
+    );
+}
+
+/// Each cold load of a page, from navigation start to usable.
+pub fn print_interactive(page: Page, loads: &Interactive) {
+    let Ok(loads) = loads else { return };
+    let usable = match page {
+        Page::Reset => "the user-ID field enabled",
+        Page::Admin => {
+            "signed in as a global admin, the section navigation and the overview's figures shown"
+        }
+    };
+    let samples: Vec<String> = loads.samples_ms.iter().map(|s| format!("{s:.0}")).collect();
+    println!();
+    println!(
+        "Time to interactive of {} in headless Chromium, {} cold loads (a new context each, cache disabled), navigation start to {usable}: median {:.0} ms; each in ms: {}",
+        page.path(),
+        loads.samples_ms.len(),
+        loads.median_ms,
+        samples.join(" ")
     );
 }
 

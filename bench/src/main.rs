@@ -3,10 +3,11 @@
 //! free port with a fresh database of seeded members, then measures: the reset wizard's
 //! user-ID step under load; known against unknown names at each wizard step, one wizard at
 //! a time; whole resets against
-//! bare argon2id hashes; the server's memory; and the browser bundle's gzipped size.
+//! bare argon2id hashes; the server's memory; the browser bundle's gzipped size; and the
+//! time to interactive of `/reset` in headless Chromium.
 //! Then the admin dashboard's read paths: a second server on its own database (so the
 //! figures above keep their conditions) seeded with a large organisation and audit log,
-//! measured for user search and audit page latency. `sspr-bench seed-admin` writes such a
+//! measured for user search and audit page latency, and `/admin`'s time to interactive. `sspr-bench seed-admin` writes such a
 //! database on its own.
 //!
 //! It reports and does not gate: a missed target still exits 0. It exits 1 when the bench
@@ -23,6 +24,7 @@ mod details;
 mod directory_phase;
 mod directory_sign_in;
 mod hashing;
+mod interactive;
 mod measure;
 mod plan;
 mod process;

@@ -7,6 +7,7 @@ use std::fmt;
 enum Bound {
     AtLeast,
     Below,
+    AtMost,
     /// The absolute value at most the limit.
     Within,
 }
@@ -35,6 +36,14 @@ impl Target {
         }
     }
 
+    pub fn at_most(limit: f64, text: impl Into<String>) -> Self {
+        Self {
+            bound: Bound::AtMost,
+            limit,
+            text: text.into(),
+        }
+    }
+
     pub fn within(limit: f64, text: impl Into<String>) -> Self {
         Self {
             bound: Bound::Within,
@@ -56,6 +65,7 @@ impl Target {
         match self.bound {
             Bound::AtLeast => value >= self.limit,
             Bound::Below => value < self.limit,
+            Bound::AtMost => value <= self.limit,
             Bound::Within => value.abs() <= self.limit,
         }
     }
@@ -217,9 +227,13 @@ mod tests {
             report.checked("diff", "+2.1 %", 2.1, Target::within(2.0, "within 2 %")),
             Verdict::Miss
         );
+        assert_eq!(
+            report.checked("tti", "300 ms", 300.0, Target::at_most(300.0, "<= 300 ms")),
+            Verdict::Pass
+        );
         report.shown("peak", "40 MB");
         assert_eq!(report.misses(), 2);
-        assert_eq!(report.checks(), 4);
+        assert_eq!(report.checks(), 5);
     }
 
     #[test]

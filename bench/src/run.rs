@@ -1,17 +1,21 @@
-//! The whole bench: the bundle, the users' phase on one server, the admin phase on a
-//! second, then the details and the report. A failed admin phase still fails the bench,
-//! but after the figures before it are shown.
+//! The whole bench: the bundle, the users' phase on one server (then `/reset` in
+//! Chromium), the admin phase on a second (then `/admin`), then the details and the
+//! report. A failed admin phase still fails the bench, but after the figures before it
+//! are shown.
 
 use crate::admin_phase::admin_phase;
 use crate::args::Args;
-use crate::details::{print_admin_details, print_details, print_directory_resets};
+use crate::details::{
+    print_admin_details, print_details, print_directory_resets, print_interactive,
+};
 use crate::directory_phase::directory_resets;
+use crate::interactive::{self, Interactive, Page};
 use crate::measure::{measure, Figures};
 use crate::plan::{self, Plan};
 use crate::process::{ServerProcess, Workdir};
 use crate::progress::progress;
 use crate::report::{print_report, Report};
-use crate::targets::{judge, judge_admin_figures};
+use crate::targets::{judge, judge_admin_figures, judge_interactive};
 use crate::units::grouped;
 use crate::{bundle, client, seed, statements};
 use std::path::{Path, PathBuf};
@@ -33,20 +37,25 @@ pub async fn bench(args: Args) -> Result<(), String> {
     let admin_bundle = bundle::measure(&dist.join("admin-app")).ok();
 
     let http = client::http_client()?;
-    let (figures, pid) = users_phase(&args, plan, &binary, &dist, &http).await?;
+    let (figures, pid, reset_loads) = users_phase(&args, plan, &binary, &dist, &http).await?;
     let directory = if args.no_directory {
         None
     } else {
         Some(directory_resets(&args, &binary, &dist, &http).await)
     };
-    let (admin, admin_failed) = if args.no_admin {
-        (None, None)
+    let (admin, admin_loads, admin_failed) = if args.no_admin {
+        (None, None, None)
     } else {
         match admin_phase(&args, &binary, &dist, &http).await {
-            Ok(admin) => (Some(admin), None),
-            Err(e) => (None, Some(format!("the admin phase failed: {e}"))),
+            Ok((admin, loads)) => (Some(admin), loads, None),
+            Err(e) => (None, None, Some(format!("the admin phase failed: {e}"))),
         }
     };
+    let interactive: Vec<(Page, &Interactive)> =
+        [(Page::Reset, &reset_loads), (Page::Admin, &admin_loads)]
+            .into_iter()
+            .filter_map(|(page, loads)| Some((page, loads.as_ref()?)))
+            .collect();
 
     print_conditions(&args, &binary, pid, cores, load_before);
     print_details(&args, &figures, &bundle, admin_bundle.as_ref());
@@ -58,10 +67,19 @@ pub async fn bench(args: Args) -> Result<(), String> {
         Some(Err(e)) => Some(format!("the directory resets failed: {e}")),
         None => None,
     };
+    for (page, loads) in &interactive {
+        print_interactive(*page, loads);
+    }
     if let Some(admin) = &admin {
         print_admin_details(admin);
     }
-    let report = judge(&figures, &bundle, admin_bundle.as_ref(), admin.as_ref());
+    let report = judge(
+        &figures,
+        &bundle,
+        admin_bundle.as_ref(),
+        &interactive,
+        admin.as_ref(),
+    );
     print_report(&report);
     match (admin_failed, directory_failed) {
         (None, None) => Ok(()),
@@ -90,22 +108,30 @@ fn server_binary(args: &Args) -> Result<PathBuf, String> {
 /// `--admin-only`: the admin phase, its details and its part of the report.
 async fn admin_only(args: &Args, binary: &Path, dist: &Path) -> Result<(), String> {
     let http = client::http_client()?;
-    let admin = admin_phase(args, binary, dist, &http).await?;
+    let (admin, loads) = admin_phase(args, binary, dist, &http).await?;
+    if let Some(loads) = &loads {
+        print_interactive(Page::Admin, loads);
+    }
     print_admin_details(&admin);
     let mut report = Report::default();
+    if let Some(loads) = &loads {
+        judge_interactive(&mut report, Page::Admin, loads);
+    }
     judge_admin_figures(&mut report, &admin);
     print_report(&report);
     Ok(())
 }
 
-/// A fresh database of members, a server on it, the measurements, and the server's pid.
+/// A fresh database of members, a server on it, the measurements, the server's pid, and
+/// then (unless `--no-browser`) `/reset`'s time to interactive, after every other figure
+/// of the phase so Chromium weighs on none of them.
 async fn users_phase(
     args: &Args,
     plan: Plan,
     binary: &Path,
     dist: &Path,
     http: &reqwest::Client,
-) -> Result<(Figures, u32), String> {
+) -> Result<(Figures, u32, Option<Interactive>), String> {
     let workdir = Workdir::create()?;
     let database = workdir.path().join("sspr.db");
     progress(&format!(
@@ -118,12 +144,16 @@ async fn users_phase(
     let mut server = ServerProcess::start(&launch, http).await?;
     let (names, members) = (plan.names, plan.reset_members.clone());
     let measured = measure(args, plan, &mut server, http, &database).await;
+    let loads = match (&measured, args.no_browser) {
+        (Ok(_), false) => Some(interactive::reset(server.origin(), args.loads).await),
+        _ => None,
+    };
     let pid = server.pid();
     server.stop().await;
     let mut figures = measured?;
     let paths = (binary, dist, database.as_path());
     figures.statements = Some(statements::per_reset(args, paths, http, names, &members).await?);
-    Ok((figures, pid))
+    Ok((figures, pid, loads))
 }
 
 /// What the figures were measured on, and what may have weighed on them.
