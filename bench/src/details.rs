@@ -101,14 +101,17 @@ fn print_resets(args: &Args, f: &Figures) {
         Rate::of(f.resets.completed, f.resets.elapsed)
     );
     for (i, round) in f.rounds.iter().enumerate() {
+        let (server, generator) = round.cpu_per_reset();
         println!(
-            "  round {}: {} resets at {} /s, {} bare hashes at {} /s: ratio {:.3}",
+            "  round {}: {} resets at {} /s, {} bare hashes at {} /s: ratio {:.3}; CPU per reset: server {}, this generator {}",
             i + 1,
             round.resets.completed,
             round.reset_rate(),
             round.hashes.hashes,
             round.hash_rate(),
-            round.ratio()
+            round.ratio(),
+            ms(server),
+            ms(generator)
         );
     }
     println!(

@@ -67,7 +67,8 @@ pub async fn measure(
     server.check_running()?;
     let after_latency = server.memory()?;
 
-    let timed = resets_against_hashes(args, &api, database, plan.names, plan.reset_members);
+    let pid = server.pid().to_string();
+    let timed = resets_against_hashes(args, (&api, &pid), database, plan.names, plan.reset_members);
     let ResetsAndHashes {
         threads,
         rounds,
@@ -140,7 +141,7 @@ async fn timed_load(
 /// used the bare hashes' parameters.
 async fn resets_against_hashes(
     args: &Args,
-    api: &Api,
+    (api, server_pid): (&Api, &str),
     database: &Path,
     names: Names,
     members: Vec<usize>,
@@ -161,12 +162,18 @@ async fn resets_against_hashes(
         ));
         let before = part.len() / 2;
         let first = hashing::run_blocking(params, before, threads).await?;
+        let cpu_before = (cpu::CpuTime::of(server_pid)?, cpu::CpuTime::of("self")?);
         let resets = resets::run(api, &reader, names, part.clone(), args.reset_concurrency);
         let resets = resets.await?;
+        let cpu = (
+            cpu::CpuTime::of(server_pid)?.since(cpu_before.0),
+            cpu::CpuTime::of("self")?.since(cpu_before.1),
+        );
         let second = hashing::run_blocking(params, part.len() - before, threads).await?;
         done.push(Round {
             resets,
             hashes: first.and(second),
+            cpu,
         });
     }
     let stored = resets::stored_params(&reader).await?;

@@ -6,11 +6,16 @@
 use crate::hashing::HashRun;
 use crate::resets::Resets;
 use crate::units::Rate;
+use std::time::Duration;
 
 /// One round: its resets and the bare hashes around them.
 pub struct Round {
     pub resets: Resets,
     pub hashes: HashRun,
+    /// CPU time of the server and of this load generator during the resets: a reset
+    /// costs the server one hash and what it spends besides, and the generator's share of
+    /// the same cores is not there for the server.
+    pub cpu: (Duration, Duration),
 }
 
 impl Round {
@@ -20,6 +25,12 @@ impl Round {
 
     pub fn hash_rate(&self) -> Rate {
         Rate::of(self.hashes.hashes, self.hashes.elapsed)
+    }
+
+    /// CPU per completed reset: (the server's, this generator's).
+    pub fn cpu_per_reset(&self) -> (Duration, Duration) {
+        let n = u32::try_from(self.resets.completed.max(1)).unwrap_or(u32::MAX);
+        (self.cpu.0 / n, self.cpu.1 / n)
     }
 
     /// Completed resets per second over bare hashes per second.
@@ -50,7 +61,6 @@ pub fn split<T: Clone>(items: &[T], rounds: usize) -> Vec<Vec<T>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     fn round(resets: usize, hashes: usize) -> Round {
         let second = Duration::from_secs(1);
@@ -64,6 +74,7 @@ mod tests {
                 threads: 2,
                 elapsed: second,
             },
+            cpu: (second, second),
         }
     }
 
