@@ -55,8 +55,7 @@ e2e:
 # bench starts its own servers on free ports with new databases, the admin dashboard's
 # seeded with 100,000 users and 1,000,000 audit events; whole resets also against a
 # throwaway slapd, and pages timed in Chromium, which is why it installs the test tools).
-# It reports and does
-# not gate: it exits non-zero only when the bench itself cannot run. Options go in
+# It reports and does not gate: it exits non-zero only when the bench itself cannot run. Options go in
 # BENCH_ARGS, e.g. `make bench BENCH_ARGS="--concurrency 16"` (`sspr-bench --help`).
 bench: tools test-tools build
 	target/release/sspr-bench $(BENCH_ARGS)

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
+#[derive(Debug, Clone, Copy, Default)]
 pub struct HashRun {
     pub hashes: usize,
     pub threads: usize,

@@ -192,21 +192,9 @@ async fn resets_against_hashes(
 
 /// All rounds' resets and hashes together.
 fn totals(rounds: &[Round]) -> (Resets, HashRun) {
-    let mut resets = Resets {
-        completed: 0,
-        elapsed: Duration::ZERO,
-    };
-    let mut hashes = HashRun {
-        hashes: 0,
-        threads: 0,
-        elapsed: Duration::ZERO,
-    };
-    for round in rounds {
-        resets.completed += round.resets.completed;
-        resets.elapsed += round.resets.elapsed;
-        hashes.hashes += round.hashes.hashes;
-        hashes.threads = hashes.threads.max(round.hashes.threads);
-        hashes.elapsed += round.hashes.elapsed;
-    }
-    (resets, hashes)
+    rounds
+        .iter()
+        .fold(Default::default(), |(resets, hashes), round| {
+            (resets.and(round.resets), hashes.and(round.hashes))
+        })
 }

@@ -13,9 +13,20 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Resets {
     pub completed: usize,
     pub elapsed: Duration,
+}
+
+impl Resets {
+    /// Two runs, as one.
+    pub fn and(self, other: Resets) -> Resets {
+        Resets {
+            completed: self.completed + other.completed,
+            elapsed: self.elapsed + other.elapsed,
+        }
+    }
 }
 
 /// Reads the server's database beside it (WAL lets a reader in while the server writes).

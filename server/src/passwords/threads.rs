@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 type Job = Box<dyn FnOnce() + Send>;
 
+/// Dropping it closes the channel, which ends each thread after its current job.
 pub(super) struct HashThreads {
-    jobs: Mutex<Option<std::sync::mpsc::Sender<Job>>>,
+    jobs: std::sync::mpsc::Sender<Job>,
 }
 
 impl HashThreads {
@@ -35,9 +36,7 @@ impl HashThreads {
                 tracing::error!(%error, "cannot start a hashing thread");
             }
         }
-        Self {
-            jobs: Mutex::new(Some(sender)),
-        }
+        Self { jobs: sender }
     }
 
     /// Runs `work` on a hashing thread and waits for its result without blocking the
@@ -50,25 +49,7 @@ impl HashThreads {
         let job: Job = Box::new(move || {
             let _ = done.send(work());
         });
-        let sent = self
-            .jobs
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .as_ref()
-            .map(|jobs| jobs.send(job).is_ok());
-        if sent != Some(true) {
-            return None;
-        }
+        self.jobs.send(job).ok()?;
         result.await.ok()
-    }
-}
-
-impl Drop for HashThreads {
-    fn drop(&mut self) {
-        // Closing the channel ends each thread after its current job.
-        self.jobs
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
     }
 }
