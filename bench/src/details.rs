@@ -9,6 +9,7 @@ use crate::directory_phase::{DirectoryFigures, DIRECTORY_FLOOR_MS};
 use crate::interactive::{Interactive, Page};
 use crate::measure::Figures;
 use crate::plan::{CAPTCHA_DIFFICULTY, LATENCY_WARMUP};
+use crate::process::ANSWER_FLOOR_MS;
 use crate::targets::latency_target;
 use crate::units::{grouped, ms, Rate};
 use std::time::Duration;
@@ -47,6 +48,26 @@ fn print_load(args: &Args, f: &Figures) {
         share(f.load_cpu.0),
         share(f.load_cpu.1),
         f.cores
+    );
+    print_load_wait(args, f, share(f.load_cpu.0) + share(f.load_cpu.1));
+}
+
+/// What the user-ID step waits on. By Little's law an answer spent (in flight / rate) on
+/// average; the answer floor is the part slept on purpose, the cores' idle share says
+/// whether the rest is CPU or waiting.
+fn print_load_wait(args: &Args, f: &Figures, busy_percent: f64) {
+    let rate = f.load.succeeded as f64 / f.load.elapsed.as_secs_f64().max(f64::EPSILON);
+    if rate <= 0.0 {
+        return;
+    }
+    let mean_ms = 1000.0 * args.concurrency as f64 / rate;
+    let floor_ms = ANSWER_FLOOR_MS as f64;
+    println!(
+        "  What it waits on: each answer took {mean_ms:.2} ms on average ({} in flight / rate); {floor_ms:.0} ms of it ({:.0} %) is the answer floor (reset.answer_floor_ms), slept on purpose so known and unknown names answer alike; the server and this generator kept {:.0} % of the cores busy, so on a quiet machine the other {:.2} ms are waiting too (timers, the database's queue), not computing, and more in flight (--concurrency) raises the rate",
+        args.concurrency,
+        100.0 * floor_ms / mean_ms,
+        busy_percent,
+        (mean_ms - floor_ms).max(0.0)
     );
 }
 

@@ -13,6 +13,10 @@ use tokio::process::{Child, Command};
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A directory of the bench's own, removed with everything in it when dropped.
+/// `reset.answer_floor_ms`, the server's default, set explicitly so the report can say how
+/// much of each answer is spent waiting it out.
+pub const ANSWER_FLOOR_MS: u64 = 6;
+
 pub struct Workdir(PathBuf);
 
 impl Workdir {
@@ -88,6 +92,7 @@ impl ServerProcess {
                 launch.max_resets_per_day.to_string(),
             )
             .env("SSPR_RESET__IP_LIMIT", launch.ip_limit.to_string())
+            .env("SSPR_RESET__ANSWER_FLOOR_MS", ANSWER_FLOOR_MS.to_string())
             .envs(launch.extra_env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(out)
