@@ -49,21 +49,20 @@ fn print_load(args: &Args, f: &Figures) {
         share(f.load_cpu.1),
         f.cores
     );
-    print_load_wait(args, f, share(f.load_cpu.0) + share(f.load_cpu.1));
+    print_load_wait(args, load_rate, share(f.load_cpu.0) + share(f.load_cpu.1));
 }
 
 /// What the user-ID step waits on. By Little's law an answer spent (in flight / rate) on
-/// average; the answer floor is the part slept on purpose, the cores' idle share says
-/// whether the rest is CPU or waiting.
-fn print_load_wait(args: &Args, f: &Figures, busy_percent: f64) {
-    let rate = f.load.succeeded as f64 / f.load.elapsed.as_secs_f64().max(f64::EPSILON);
-    if rate <= 0.0 {
+/// average; the answer floor is the part slept on purpose, and how busy the cores were
+/// says whether the rest is CPU or waiting.
+fn print_load_wait(args: &Args, load_rate: Rate, busy_percent: f64) {
+    if load_rate.0 <= 0.0 {
         return;
     }
-    let mean_ms = 1000.0 * args.concurrency as f64 / rate;
+    let mean_ms = 1000.0 * args.concurrency as f64 / load_rate.0;
     let floor_ms = ANSWER_FLOOR_MS as f64;
     println!(
-        "  What it waits on: each answer took {mean_ms:.2} ms on average ({} in flight / rate); {floor_ms:.0} ms of it ({:.0} %) is the answer floor (reset.answer_floor_ms), slept on purpose so known and unknown names answer alike; the server and this generator kept {:.0} % of the cores busy, so on a quiet machine the other {:.2} ms are waiting too (timers, the database's queue), not computing, and more in flight (--concurrency) raises the rate",
+        "  What it waits on: each answer took {mean_ms:.2} ms on average ({} in flight / rate); {floor_ms:.0} ms of it ({:.0} %) is the answer floor (reset.answer_floor_ms), slept on purpose so known and unknown names answer alike; the server and this generator kept {:.0} % of the cores busy, so on a quiet machine the other {:.2} ms are waiting too, not computing, and more in flight (--concurrency) raises the rate",
         args.concurrency,
         100.0 * floor_ms / mean_ms,
         busy_percent,

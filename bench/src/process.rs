@@ -12,11 +12,11 @@ use tokio::process::{Child, Command};
 /// How long the server may take to answer `/healthz` after it is started.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// A directory of the bench's own, removed with everything in it when dropped.
 /// `reset.answer_floor_ms`, the server's default, set explicitly so the report can say how
 /// much of each answer is spent waiting it out.
 pub const ANSWER_FLOOR_MS: u64 = 6;
 
+/// A directory of the bench's own, removed with everything in it when dropped.
 pub struct Workdir(PathBuf);
 
 impl Workdir {
