@@ -10,6 +10,7 @@ mod labels;
 mod outbox;
 mod overview;
 mod password_policy;
+mod plot;
 mod policy_page;
 mod reports;
 mod reset_policy;

@@ -4,6 +4,7 @@
 //! the bundle carries one copy; the server computes every figure.
 
 use super::labels::method_label;
+use super::plot::{Plot, BASE, HEIGHT, LEFT, WIDTH};
 use crate::client::call;
 use crate::components::{form_action, ErrorAlert, Loading, PageTitle, Tr};
 use crate::i18n::k;
@@ -58,12 +59,6 @@ fn charts(i18n: I18n, r: Reports) -> impl IntoView {
     }
 }
 
-const WIDTH: f64 = 600.0;
-const HEIGHT: f64 = 200.0;
-/// Room for the axis numbers on the left and the first and last label below.
-const LEFT: f64 = 40.0;
-const BOTTOM: f64 = 20.0;
-
 /// A chart of one or more series over the same labels: grouped bars, or lines. The svg
 /// is an image named by the title; the same numbers follow in a table.
 #[component]
@@ -81,10 +76,8 @@ fn Chart(
         .max()
         .unwrap_or(0)
         .max(1);
-    let n = labels.len().max(1) as f64;
-    let plot_h = HEIGHT - BOTTOM;
-    let y = |v: u64| plot_h - v as f64 / top as f64 * (plot_h - 10.0);
-    let slot = (WIDTH - LEFT) / n;
+    let plot = Plot::new(labels.len(), top);
+    let count = series.len();
     let marks = series
         .iter()
         .enumerate()
@@ -94,19 +87,21 @@ fn Chart(
                 let points: Vec<String> = values
                     .iter()
                     .enumerate()
-                    .map(|(i, v)| format!("{:.1},{:.1}", LEFT + slot * (i as f64 + 0.5), y(*v)))
+                    .map(|(i, v)| {
+                        let (x, y) = plot.point(i, *v);
+                        format!("{x},{y}")
+                    })
                     .collect();
                 view! { <polyline class=class points=points.join(" ")/> }.into_any()
             } else {
-                let width = slot * 0.8 / series.len() as f64;
                 values
                     .iter()
                     .enumerate()
                     .map(|(i, v)| {
-                        let x = LEFT + slot * (i as f64 + 0.1) + width * s as f64;
+                        let bar = plot.bar(i, s, count, *v);
                         view! {
-                            <rect class=class.clone() x=format!("{x:.1}") y=format!("{:.1}", y(*v))
-                                width=format!("{width:.1}") height=format!("{:.1}", plot_h - y(*v))/>
+                            <rect class=class.clone() x=bar.x.to_string() y=bar.y.to_string()
+                                width=bar.width.to_string() height=bar.height.to_string()/>
                         }
                     })
                     .collect_view()
@@ -141,11 +136,11 @@ fn Chart(
             <figcaption>{title.clone()}</figcaption>
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=title.clone()>
                 <text x="0" y="12">{top}</text>
-                <text x="0" y=plot_h>"0"</text>
-                <line x1=LEFT y1=plot_h x2=WIDTH y2=plot_h/>
+                <text x="0" y=BASE>"0"</text>
+                <line x1=LEFT y1=BASE x2=WIDTH y2=BASE/>
                 {marks}
-                <text x=LEFT y=HEIGHT - 4.0>{first}</text>
-                <text x=WIDTH y=HEIGHT - 4.0 text-anchor="end">{last}</text>
+                <text x=LEFT y=HEIGHT - 4>{first}</text>
+                <text x=WIDTH y=HEIGHT - 4 text-anchor="end">{last}</text>
             </svg>
             <ul class="legend">{legend}</ul>
             <details>
