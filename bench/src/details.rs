@@ -4,7 +4,7 @@
 use crate::admin_load::{self, AdminFigures};
 use crate::admin_seed;
 use crate::args::Args;
-use crate::bundle::Bundle;
+use crate::bundle::{AdminBundles, Bundle};
 use crate::directory_phase::{DirectoryFigures, DIRECTORY_FLOOR_MS};
 use crate::interactive::{Interactive, Page};
 use crate::measure::Figures;
@@ -14,11 +14,11 @@ use crate::targets::latency_target;
 use crate::units::{grouped, ms, Rate};
 use std::time::Duration;
 
-pub fn print_details(args: &Args, f: &Figures, bundle: &Bundle, admin_bundle: Option<&Bundle>) {
+pub fn print_details(args: &Args, f: &Figures, bundle: &Bundle, admin: &AdminBundles) {
     print_load(args, f);
     print_walks(f);
     print_resets(args, f);
-    print_sizes(f, bundle, admin_bundle);
+    print_sizes(f, bundle, admin);
 }
 
 fn print_load(args: &Args, f: &Figures) {
@@ -152,7 +152,7 @@ fn print_resets(args: &Args, f: &Figures) {
     }
 }
 
-fn print_sizes(f: &Figures, bundle: &Bundle, admin_bundle: Option<&Bundle>) {
+fn print_sizes(f: &Figures, bundle: &Bundle, admin: &AdminBundles) {
     println!();
     println!(
         "Users' bundle, gzip -9: wasm {:.1} KB + JS {:.1} KB + CSS {:.1} KB",
@@ -160,13 +160,19 @@ fn print_sizes(f: &Figures, bundle: &Bundle, admin_bundle: Option<&Bundle>) {
         bundle.js.kb(),
         bundle.css.kb()
     );
-    if let Some(admin) = admin_bundle {
-        println!(
-            "Admin dashboard's bundle (dist/admin-app, loaded only under /admin), gzip -9: wasm {:.1} KB + JS {:.1} KB + CSS {:.1} KB",
-            admin.wasm.kb(),
-            admin.js.kb(),
-            admin.css.kb()
-        );
+    // Each loaded only under /admin, for the sections AdminSection::bundle gives it.
+    for (name, size) in admin {
+        let dir = name.dir();
+        match size {
+            Ok(size) => println!(
+                "Admin dashboard's bundle dist/{dir}, gzip -9: wasm {:.1} KB + JS {:.1} KB + CSS {:.1} KB = {:.1} KB",
+                size.wasm.kb(),
+                size.js.kb(),
+                size.css.kb(),
+                size.total().kb()
+            ),
+            Err(e) => println!("Admin dashboard's bundle dist/{dir}: not measured ({e})"),
+        }
     }
     println!(
         "Server memory (/proc/<pid>/status): VmRSS {:.1} MB idle, {:.1} MB after the load, {:.1} MB after the wizard walks, {:.1} MB after the resets; VmHWM {:.1} MB",

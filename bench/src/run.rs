@@ -33,8 +33,8 @@ pub async fn bench(args: Args) -> Result<(), String> {
 
     progress("measuring the bundle (gzip -9)");
     let bundle = bundle::measure(&dist)?;
-    // The admin dashboard's own bundle (dist/admin-app), downloaded only by admins.
-    let admin_bundle = bundle::measure(&dist.join("admin-app")).ok();
+    // The admin dashboard's own bundles (dist/admin-app, …), downloaded only by admins.
+    let admin_bundles = bundle::measure_admin(&dist);
 
     let http = client::http_client()?;
     let (figures, pid, reset_loads) = users_phase(&args, plan, &binary, &dist, &http).await?;
@@ -58,7 +58,7 @@ pub async fn bench(args: Args) -> Result<(), String> {
             .collect();
 
     print_conditions(&args, &binary, pid, cores, load_before);
-    print_details(&args, &figures, &bundle, admin_bundle.as_ref());
+    print_details(&args, &figures, &bundle, &admin_bundles);
     let directory_failed = match &directory {
         Some(Ok(directory)) => {
             print_directory_resets(directory, &figures);
@@ -76,7 +76,7 @@ pub async fn bench(args: Args) -> Result<(), String> {
     let report = judge(
         &figures,
         &bundle,
-        admin_bundle.as_ref(),
+        &admin_bundles,
         &interactive,
         admin.as_ref(),
     );

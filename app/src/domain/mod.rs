@@ -1,6 +1,7 @@
 //! Types and rules shared by the wasm client and the server. Each one is pure Rust so the
 //! same code gives live feedback in the browser and decides on the server.
 
+pub mod admin_bundle;
 pub mod audit;
 pub mod contact;
 pub mod directory;
@@ -12,6 +13,7 @@ pub mod roles;
 pub mod security_info;
 pub mod username;
 
+pub use admin_bundle::AdminBundle;
 pub use contact::{Email, EmailProblem, PhoneNumber, PhoneProblem};
 pub use directory::PasswordRefusal;
 pub use error::{AppError, FieldProblem};

@@ -98,6 +98,19 @@ impl AdminSection {
             Self::Outbox => "/admin/outbox",
         }
     }
+
+    /// The section an address shows, one trailing slash ignored: a section's own path, or
+    /// `/admin/users/<name>` (one user, part of Users).
+    pub fn at(path: &str) -> Option<Self> {
+        let path = match path.strip_suffix('/') {
+            Some(trimmed) if !trimmed.is_empty() => trimmed,
+            _ => path,
+        };
+        if let Some(name) = path.strip_prefix("/admin/users/") {
+            return (!name.is_empty() && !name.contains('/')).then_some(Self::Users);
+        }
+        Self::ALL.into_iter().find(|section| section.path() == path)
+    }
 }
 
 /// Roles that may act on users (reset, unlock, revoke): global admins on anyone, helpdesk
@@ -126,6 +139,24 @@ mod tests {
         assert!(!may_act_on(&helpdesk, &[Role::ReportsReader]));
         assert!(may_act_on(&[Role::GlobalAdmin], &[Role::GlobalAdmin]));
         assert!(!may_act_on(&[Role::ReportsReader], &[]));
+    }
+
+    #[test]
+    fn addresses_lead_to_their_sections() {
+        for section in AdminSection::ALL {
+            assert_eq!(AdminSection::at(section.path()), Some(section));
+        }
+        assert_eq!(
+            AdminSection::at("/admin/outbox/"),
+            Some(AdminSection::Outbox)
+        );
+        assert_eq!(
+            AdminSection::at("/admin/users/ana%20b"),
+            Some(AdminSection::Users)
+        );
+        assert_eq!(AdminSection::at("/admin/users/a/b"), None);
+        assert_eq!(AdminSection::at("/admin/nothing"), None);
+        assert_eq!(AdminSection::at("/admin//"), None);
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Serves the apps Trunk built into `static_dir`: the users' app at the top, and the admin
-//! dashboard, a bundle of its own, in `admin-app/` (served for `/admin` and below, so
-//! people resetting a password never download it). Trunk puts its loader in an inline
+//! dashboard's bundles each in its own directory (`admin-app/`, `admin-policy/`, …),
+//! served for `/admin` and below by `AdminBundle::showing`, so people resetting a password
+//! never download the dashboard and admins only the part they open. Trunk puts its loader in an inline
 //! `<script type="module">`; our CSP allows no inline script, so at start-up each loader is
 //! moved into a `boot.js` and the page refers to it instead. Client routes get the page.
 
 use crate::AppState;
+use app::domain::AdminBundle;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -23,12 +25,15 @@ struct Built {
 #[derive(Clone)]
 pub struct Assets {
     users: Built,
-    admin: Built,
+    /// One per admin bundle, in `AdminBundle::ALL`'s order.
+    admin: Vec<(AdminBundle, Built)>,
     dir: std::path::PathBuf,
 }
 
-/// Where the admin app's files are, below `static_dir` and in URLs (`--public-url`).
-pub const ADMIN_APP_DIR: &str = "admin-app";
+/// Where a bundle's loader is served (its files are below `/<dir>/`, Trunk's `--public-url`).
+fn boot_path(bundle: AdminBundle) -> String {
+    format!("/{}/boot.js", bundle.dir())
+}
 
 const OPEN: &str = "<script type=\"module\">";
 const CLOSE: &str = "</script>";
@@ -99,10 +104,13 @@ impl Assets {
     pub fn load(dir: &Path) -> Self {
         Self {
             users: Built::load(dir, "/boot.js"),
-            admin: Built::load(
-                &dir.join(ADMIN_APP_DIR),
-                &format!("/{ADMIN_APP_DIR}/boot.js"),
-            ),
+            admin: AdminBundle::ALL
+                .into_iter()
+                .map(|bundle| {
+                    let built = Built::load(&dir.join(bundle.dir()), &boot_path(bundle));
+                    (bundle, built)
+                })
+                .collect(),
             dir: dir.to_owned(),
         }
     }
@@ -117,13 +125,7 @@ impl Assets {
         {
             return (StatusCode::NOT_FOUND, "not found\n").into_response();
         }
-        let path = uri.path();
-        let app = if path == "/admin" || path.starts_with("/admin/") {
-            &self.admin
-        } else {
-            &self.users
-        };
-        match &app.page {
+        match &self.app_for(uri.path()).page {
             Some(page) => (
                 [(header::CACHE_CONTROL, "no-cache")],
                 Html(page.to_string()),
@@ -137,9 +139,15 @@ impl Assets {
         }
     }
 
+    /// The app that shows `path`: the admin bundle the shared rule names, else the users'.
+    fn app_for(&self, path: &str) -> &Built {
+        AdminBundle::showing(path)
+            .and_then(|bundle| self.admin.iter().find(|(b, _)| *b == bundle))
+            .map_or(&self.users, |(_, built)| built)
+    }
+
     pub fn router(self) -> Router<AppState> {
         let boot = self.users.boot.clone();
-        let admin_boot = self.admin.boot.clone();
         let fallback = self.clone();
         let files = ServeDir::new(&self.dir)
             .append_index_html_on_directories(false)
@@ -148,14 +156,17 @@ impl Assets {
                 async move { assets.page(&uri) }
             }));
         let index = self.clone();
-        Router::new()
+        let mut router = Router::new()
             .route("/", get(move |uri: Uri| async move { index.page(&uri) }))
-            .route("/boot.js", get(move || async move { boot_script(boot) }))
-            .route(
-                &format!("/{ADMIN_APP_DIR}/boot.js"),
-                get(move || async move { boot_script(admin_boot) }),
-            )
-            .fallback_service(files)
+            .route("/boot.js", get(move || async move { boot_script(boot) }));
+        for (bundle, built) in &self.admin {
+            let loader = built.boot.clone();
+            router = router.route(
+                &boot_path(*bundle),
+                get(move || async move { boot_script(loader) }),
+            );
+        }
+        router.fallback_service(files)
     }
 }
 
@@ -170,6 +181,45 @@ mod tests {
         assert!(!page.contains("import init"));
         assert!(page.contains("<script type=\"module\" src=\"/admin-app/boot.js\"></script>"));
         assert!(loader.contains("import init from '/app.js';"));
+    }
+
+    /// Built pages that name their bundle, as if each had been built into its directory.
+    fn assets() -> Assets {
+        let built = |name: &str| Built {
+            page: Some(name.into()),
+            boot: "".into(),
+        };
+        Assets {
+            users: built("users"),
+            admin: AdminBundle::ALL
+                .into_iter()
+                .map(|bundle| (bundle, built(bundle.dir())))
+                .collect(),
+            dir: std::path::PathBuf::new(),
+        }
+    }
+
+    #[test]
+    fn each_admin_path_gets_its_bundles_page() {
+        let assets = assets();
+        let page = |path: &str| {
+            assets
+                .app_for(path)
+                .page
+                .as_deref()
+                .unwrap_or("")
+                .to_owned()
+        };
+        assert_eq!(page("/"), "users");
+        assert_eq!(page("/administrator"), "users");
+        assert_eq!(page("/admin"), "admin-app");
+        assert_eq!(page("/admin/users/ana"), "admin-app");
+        assert_eq!(page("/admin/nothing"), "admin-app");
+        assert_eq!(page("/admin/reset-policy"), "admin-policy");
+        assert_eq!(page("/admin/audit/"), "admin-records");
+        for section in app::domain::AdminSection::ALL {
+            assert_eq!(page(section.path()), section.bundle().dir());
+        }
     }
 
     #[test]

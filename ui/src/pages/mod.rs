@@ -8,11 +8,10 @@ mod reset;
 mod security_info;
 mod sign_in;
 
-use crate::components::{
-    in_admin_area, provide_router, use_location, use_navigate, Header, Location, Tr,
-};
+use crate::components::{provide_router, use_location, use_navigate, Header, Location, Shows, Tr};
 use crate::i18n::k;
 use crate::state::{I18n, Session};
+use app::domain::AdminBundle;
 use leptos::prelude::*;
 
 const SECURITY_INFO: &str = "/account/security-info";
@@ -23,10 +22,11 @@ fn needs_session(path: &str) -> bool {
 }
 
 /// The app users meet: sign-in, their account, the reset wizard. It leaves `/admin` to
-/// `AdminApp`, so this bundle stays small for people locked out on a slow phone.
+/// the admin dashboard's bundles, so this one stays small for people locked out on a slow
+/// phone.
 #[component]
 pub fn App() -> impl IntoView {
-    let location = start(|path| !in_admin_area(path));
+    let location = start(Shows::Users);
     // Rebuilt when the page changes, not for every change of the address.
     let page = Memo::new(move |_| location.with_path(Page::of));
     let content = move || match page.get() {
@@ -40,23 +40,45 @@ pub fn App() -> impl IntoView {
     frame(content)
 }
 
-/// The admin dashboard, built as a bundle of its own (`src/admin_main.rs`).
-#[component]
-pub fn AdminApp() -> impl IntoView {
-    let location = start(in_admin_area);
-    let route = Memo::new(move |_| location.with_path(|path| admin::AdminRoute::of(trim(path))));
+// The admin dashboard's bundles, one wasm entry point each (`src/admin_*.rs`). Each names
+// its own pages only, so the others' code is not linked into it.
+
+/// Overview, users, troubleshooting, and "not found" for unknown admin paths.
+pub fn admin_main() -> impl IntoView {
+    admin_app(AdminBundle::Main, admin::main_pages)
+}
+
+/// Reset policy, password policy, groups.
+pub fn admin_policy() -> impl IntoView {
+    admin_app(AdminBundle::Policy, admin::policy_pages)
+}
+
+/// Audit, reports, delivery, outbox.
+pub fn admin_records() -> impl IntoView {
+    admin_app(AdminBundle::Records, admin::records_pages)
+}
+
+/// One admin bundle: its sections through `pages`, anything else not found (the server
+/// sends another bundle's paths to that bundle, and links there load it).
+fn admin_app(bundle: AdminBundle, pages: admin::Pages) -> impl IntoView {
+    let location = start(Shows::Admin(bundle));
+    let route = Memo::new(move |_| {
+        location.with_path(|path| {
+            admin::AdminRoute::of(trim(path)).filter(|route| route.section().bundle() == bundle)
+        })
+    });
     let content = move || match route.get() {
-        Some(route) => view! { <admin::AdminArea route/> }.into_any(),
+        Some(route) => view! { <admin::AdminArea route pages/> }.into_any(),
         None => view! { <not_found::NotFound/> }.into_any(),
     };
     frame(content)
 }
 
-/// What both apps set up first: language, session, and the router for the paths they own.
-fn start(owns: fn(&str) -> bool) -> Location {
+/// What every app sets up first: language, session, and the router for the paths it owns.
+fn start(shows: Shows) -> Location {
     I18n::provide();
     Session::provide();
-    provide_router(owns)
+    provide_router(shows)
 }
 
 /// What every page sits in.
@@ -154,7 +176,7 @@ mod tests {
         assert!(Page::of("/") == Page::SignIn);
         assert!(Page::of("/account/security-info") == Page::SecurityInfo);
         assert!(Page::of("/reset/") == Page::Reset);
-        // The admin dashboard's bundle shows these; this one never does.
+        // The admin dashboard's bundles show these; this one never does.
         assert!(Page::of("/admin") == Page::NotFound);
         assert_eq!(super::trim("/admin/outbox/"), "/admin/outbox");
         assert_eq!(super::trim("/"), "/");

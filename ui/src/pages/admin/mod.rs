@@ -36,16 +36,18 @@ pub enum AdminRoute {
 impl AdminRoute {
     /// The route for a path below `/admin` (without a trailing slash), if there is one.
     pub fn of(path: &str) -> Option<Self> {
-        if let Some(name) = path.strip_prefix("/admin/users/") {
-            return (!name.is_empty() && !name.contains('/')).then(|| Self::User(name.into()));
-        }
-        AdminSection::ALL
-            .into_iter()
-            .find(|section| section.path() == path)
-            .map(Self::Section)
+        let section = AdminSection::at(path)?;
+        // `at` accepted the name (one segment, not empty) when there is one.
+        let name = path
+            .strip_prefix("/admin/users/")
+            .filter(|name| !name.is_empty());
+        Some(match name {
+            Some(name) => Self::User(name.into()),
+            None => Self::Section(section),
+        })
     }
 
-    fn section(&self) -> AdminSection {
+    pub fn section(&self) -> AdminSection {
         match self {
             Self::Section(section) => *section,
             Self::User(_) => AdminSection::Users,
@@ -53,8 +55,11 @@ impl AdminRoute {
     }
 }
 
+/// One bundle's pages: the page for each route of that bundle's sections.
+pub type Pages = fn(AdminRoute) -> AnyView;
+
 #[component]
-pub fn AdminArea(route: AdminRoute) -> impl IntoView {
+pub fn AdminArea(route: AdminRoute, pages: Pages) -> impl IntoView {
     let session = use_session();
     let section = route.section();
     // Decide only once the session is known, so admins never glimpse "no access".
@@ -65,7 +70,7 @@ pub fn AdminArea(route: AdminRoute) -> impl IntoView {
             view! {
                 <div class="admin">
                     <AdminNav roles current=section/>
-                    <div class="admin-body">{section_view(route.clone())}</div>
+                    <div class="admin-body">{pages(route.clone())}</div>
                 </div>
             }
             .into_any()
@@ -80,27 +85,44 @@ pub fn AdminArea(route: AdminRoute) -> impl IntoView {
     }
 }
 
-fn section_view(route: AdminRoute) -> AnyView {
+// Each bundle's pages (`AdminSection::bundle`). A route of another bundle's section never
+// reaches these (`pages::admin_app` shows "not found" for it), hence the empty arms.
+
+pub fn main_pages(route: AdminRoute) -> AnyView {
     match route {
         AdminRoute::User(name) => view! { <user::UserPage username=name/> }.into_any(),
-        AdminRoute::Section(section) => match section {
-            AdminSection::Overview => view! { <overview::OverviewPage/> }.into_any(),
-            AdminSection::ResetPolicy => view! { <reset_policy::ResetPolicyPage/> }.into_any(),
-            AdminSection::PasswordPolicy => {
-                view! { <password_policy::PasswordPolicyPage/> }.into_any()
-            }
-            AdminSection::Users => view! { <users::UsersPage/> }.into_any(),
-            AdminSection::Groups => view! { <groups::GroupsPage/> }.into_any(),
-            AdminSection::Audit => view! { <audit::AuditPage/> }.into_any(),
-            AdminSection::Reports => view! { <reports::ReportsPage/> }.into_any(),
-            AdminSection::Troubleshoot => view! { <troubleshoot::TroubleshootPage/> }.into_any(),
-            AdminSection::Delivery => view! { <delivery::DeliveryPage/> }.into_any(),
-            AdminSection::Outbox => view! { <outbox::OutboxPage/> }.into_any(),
-        },
+        AdminRoute::Section(AdminSection::Overview) => {
+            view! { <overview::OverviewPage/> }.into_any()
+        }
+        AdminRoute::Section(AdminSection::Users) => view! { <users::UsersPage/> }.into_any(),
+        AdminRoute::Section(AdminSection::Troubleshoot) => {
+            view! { <troubleshoot::TroubleshootPage/> }.into_any()
+        }
+        AdminRoute::Section(_) => ().into_any(),
     }
 }
 
-/// The sections this caller may open; the current one is marked for screen readers.
+pub fn policy_pages(route: AdminRoute) -> AnyView {
+    match route.section() {
+        AdminSection::ResetPolicy => view! { <reset_policy::ResetPolicyPage/> }.into_any(),
+        AdminSection::PasswordPolicy => view! { <password_policy::PasswordPolicyPage/> }.into_any(),
+        AdminSection::Groups => view! { <groups::GroupsPage/> }.into_any(),
+        _ => ().into_any(),
+    }
+}
+
+pub fn records_pages(route: AdminRoute) -> AnyView {
+    match route.section() {
+        AdminSection::Audit => view! { <audit::AuditPage/> }.into_any(),
+        AdminSection::Reports => view! { <reports::ReportsPage/> }.into_any(),
+        AdminSection::Delivery => view! { <delivery::DeliveryPage/> }.into_any(),
+        AdminSection::Outbox => view! { <outbox::OutboxPage/> }.into_any(),
+        _ => ().into_any(),
+    }
+}
+
+/// The sections this caller may open; the current one is marked for screen readers. Links
+/// to another bundle's sections are plain links the router leaves to the browser.
 #[component]
 fn AdminNav(roles: Vec<app::domain::Role>, current: AdminSection) -> impl IntoView {
     let i18n = use_i18n();
