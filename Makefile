@@ -17,7 +17,7 @@ test-tools:
 	@scripts/install-tools.sh test
 
 # Release builds of the wasm apps and of the server. Cargo skips an unchanged server on
-# its own (well under a second); trunk does not, and its four builds take over a minute, so
+# its own (well under a second); trunk does not, and its four builds take about a minute, so
 # they run only when something they read is newer than dist/.bundles. Directories are
 # listed too, so a deleted or added file counts; install-tools.sh holds the tools' versions.
 build: dist/.bundles

@@ -1,9 +1,10 @@
 //! Serves the apps Trunk built into `static_dir`: the users' app at the top, and the admin
 //! dashboard's bundles each in its own directory (`admin-app/`, `admin-policy/`, …),
 //! served for `/admin` and below by `AdminBundle::showing`, so people resetting a password
-//! never download the dashboard and admins only the part they open. Trunk puts its loader in an inline
-//! `<script type="module">`; our CSP allows no inline script, so at start-up each loader is
-//! moved into a `boot.js` and the page refers to it instead. Client routes get the page.
+//! never download the dashboard and admins only the part they open. Trunk puts its loader
+//! in an inline `<script type="module">`; our CSP allows no inline script, so at start-up
+//! each loader is moved into a `boot.js` and the page refers to it instead. Client routes
+//! get the page.
 
 use crate::AppState;
 use app::domain::AdminBundle;
