@@ -31,11 +31,14 @@ impl AdminBundle {
     /// The bundle that shows `path`, or `None` outside the admin area (the users' app
     /// shows those).
     pub fn showing(path: &str) -> Option<Self> {
-        if path != "/admin" && !path.starts_with("/admin/") {
-            return None;
-        }
-        Some(AdminSection::at(path).map_or(Self::Main, AdminSection::bundle))
+        is_admin_path(path).then(|| AdminSection::at(path).map_or(Self::Main, AdminSection::bundle))
     }
+}
+
+/// Whether one of the admin bundles shows `path` (`AdminBundle::showing` is `Some`); the
+/// users' app asks only this, so it carries none of the sections' paths.
+pub fn is_admin_path(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/")
 }
 
 impl AdminSection {
@@ -67,6 +70,15 @@ mod tests {
         assert_eq!(at("/admin/audit/x"), Some(AdminBundle::Main));
         assert_eq!(at("/administrator"), None);
         assert_eq!(at("/account"), None);
+        for path in [
+            "/admin",
+            "/admin/nothing",
+            "/administrator",
+            "/account",
+            "/",
+        ] {
+            assert_eq!(is_admin_path(path), at(path).is_some());
+        }
     }
 
     #[test]

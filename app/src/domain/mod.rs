@@ -13,7 +13,7 @@ pub mod roles;
 pub mod security_info;
 pub mod username;
 
-pub use admin_bundle::AdminBundle;
+pub use admin_bundle::{is_admin_path, AdminBundle};
 pub use contact::{Email, EmailProblem, PhoneNumber, PhoneProblem};
 pub use directory::PasswordRefusal;
 pub use error::{AppError, FieldProblem};

@@ -17,5 +17,5 @@ pub use form::form_action;
 pub use header::Header;
 pub use page::{Loading, PageTitle};
 pub use problem::{field_problem, problem_text, unless_field, watch_field_problem};
-pub use router::{provide_router, use_location, use_navigate, Location, Shows, A};
+pub use router::{provide_router, use_location, use_navigate, Location, A};
 pub use text::Tr;

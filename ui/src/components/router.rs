@@ -10,35 +10,16 @@
 //! Figure that keeps it (commit 1278b70, not re-measured): dropping leptos_router took
 //! about 58 KB gzipped off a 290 KB bundle; the users' bundle is now 222 KB.
 
-use app::domain::AdminBundle;
 use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// The address the app is showing, and which bundle this is: the users' app and each of
-/// the admin dashboard's bundles show their own paths (`AdminBundle::showing`), so moving
-/// to another bundle's path is a page load, which the server answers with that bundle.
+/// The address the app is showing, and which paths this bundle shows: the users' app and
+/// each of the admin dashboard's bundles show their own (`AdminBundle::showing`), so moving
+/// to another bundle's path is a page load, which the server answers with that bundle. A
+/// function, not a value naming the bundle, so each bundle links in only its own rule.
 #[derive(Clone, Copy)]
-pub struct Location(RwSignal<String>, Shows);
-
-/// Which bundle is running.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shows {
-    /// The users' app: every path outside the admin area.
-    Users,
-    Admin(AdminBundle),
-}
-
-impl Shows {
-    /// Whether this bundle shows `path` (else the browser loads the bundle that does).
-    pub fn owns(self, path: &str) -> bool {
-        let bundle = match self {
-            Self::Users => None,
-            Self::Admin(bundle) => Some(bundle),
-        };
-        AdminBundle::showing(path) == bundle
-    }
-}
+pub struct Location(RwSignal<String>, fn(&str) -> bool);
 
 impl Location {
     /// The current path, e.g. `/account`; reading it tracks changes.
@@ -66,7 +47,7 @@ impl Location {
     fn go(self, to: &str, scroll: bool) {
         let location = window().location();
         let path = to.split(['?', '#']).next().unwrap_or(to);
-        if !self.1.owns(path) {
+        if !(self.1)(path) {
             let _ = location.assign(to);
             return;
         }
@@ -86,8 +67,8 @@ impl Location {
 
 /// Starts following the address. The app is never unmounted, so the listeners stay for
 /// the life of the page.
-pub fn provide_router(shows: Shows) -> Location {
-    let location = Location(RwSignal::new(String::new()), shows);
+pub fn provide_router(owns: fn(&str) -> bool) -> Location {
+    let location = Location(RwSignal::new(String::new()), owns);
     location.update();
     provide_context(location);
     let _ = window_event_listener(leptos::ev::click, move |ev| follow_link(location, &ev));
@@ -152,7 +133,7 @@ fn follow_link(location: Location, ev: &MouseEvent) {
         || a.has_attribute("download")
         || external
         || window().location().origin().ok() != Some(a.origin())
-        || !location.1.owns(&a.pathname())
+        || !(location.1)(&a.pathname())
     {
         return;
     }
@@ -179,18 +160,7 @@ pub fn A(href: &'static str, children: Children) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_current, AdminBundle, Shows};
-
-    #[test]
-    fn each_bundle_owns_its_own_paths_only() {
-        assert!(Shows::Users.owns("/account"));
-        assert!(!Shows::Users.owns("/admin"));
-        let records = Shows::Admin(AdminBundle::Records);
-        assert!(records.owns("/admin/audit"));
-        assert!(!records.owns("/admin"));
-        assert!(!records.owns("/account"));
-        assert!(Shows::Admin(AdminBundle::Main).owns("/admin/users/ana"));
-    }
+    use super::is_current;
 
     #[test]
     fn a_link_is_current_on_its_page_and_the_pages_below_it() {

@@ -8,10 +8,11 @@ mod reset;
 mod security_info;
 mod sign_in;
 
-use crate::components::{provide_router, use_location, use_navigate, Header, Location, Shows, Tr};
+use crate::components::{provide_router, use_location, use_navigate, Header, Location, Tr};
 use crate::i18n::k;
 use crate::state::{I18n, Session};
-use app::domain::AdminBundle;
+use admin::Bundle;
+use app::domain::{is_admin_path, AdminBundle};
 use leptos::prelude::*;
 
 const SECURITY_INFO: &str = "/account/security-info";
@@ -26,7 +27,7 @@ fn needs_session(path: &str) -> bool {
 /// phone.
 #[component]
 pub fn App() -> impl IntoView {
-    let location = start(Shows::Users);
+    let location = start(|path| !is_admin_path(path));
     // Rebuilt when the page changes, not for every change of the address.
     let page = Memo::new(move |_| location.with_path(Page::of));
     let content = move || match page.get() {
@@ -45,40 +46,40 @@ pub fn App() -> impl IntoView {
 
 /// Overview, users, troubleshooting, and "not found" for unknown admin paths.
 pub fn admin_main() -> impl IntoView {
-    admin_app(AdminBundle::Main, admin::main_pages)
+    admin_app::<admin::Main>()
 }
 
 /// Reset policy, password policy, groups.
 pub fn admin_policy() -> impl IntoView {
-    admin_app(AdminBundle::Policy, admin::policy_pages)
+    admin_app::<admin::Policy>()
 }
 
 /// Audit, reports, delivery, outbox.
 pub fn admin_records() -> impl IntoView {
-    admin_app(AdminBundle::Records, admin::records_pages)
+    admin_app::<admin::Records>()
 }
 
-/// One admin bundle: its sections through `pages`, anything else not found (the server
-/// sends another bundle's paths to that bundle, and links there load it).
-fn admin_app(bundle: AdminBundle, pages: admin::Pages) -> impl IntoView {
-    let location = start(Shows::Admin(bundle));
+/// One admin bundle: its sections' pages, anything else not found (the server sends
+/// another bundle's paths to that bundle, and links there load it).
+fn admin_app<B: Bundle>() -> impl IntoView {
+    let location = start(|path| AdminBundle::showing(path) == Some(B::BUNDLE));
     let route = Memo::new(move |_| {
         location.with_path(|path| {
-            admin::AdminRoute::of(trim(path)).filter(|route| route.section().bundle() == bundle)
+            admin::AdminRoute::of(trim(path)).filter(|route| route.section().bundle() == B::BUNDLE)
         })
     });
     let content = move || match route.get() {
-        Some(route) => view! { <admin::AdminArea route pages/> }.into_any(),
+        Some(route) => view! { <admin::AdminArea route pages=B::page/> }.into_any(),
         None => view! { <not_found::NotFound/> }.into_any(),
     };
     frame(content)
 }
 
 /// What every app sets up first: language, session, and the router for the paths it owns.
-fn start(shows: Shows) -> Location {
+fn start(owns: fn(&str) -> bool) -> Location {
     I18n::provide();
     Session::provide();
-    provide_router(shows)
+    provide_router(owns)
 }
 
 /// What every page sits in.

@@ -21,7 +21,7 @@ mod users;
 use crate::components::{Loading, PageTitle, Tr};
 use crate::i18n::k;
 use crate::state::{use_i18n, use_session};
-use app::domain::AdminSection;
+use app::domain::{AdminBundle, AdminSection};
 use labels::section_title;
 use leptos::prelude::*;
 
@@ -85,39 +85,59 @@ pub fn AdminArea(route: AdminRoute, pages: Pages) -> impl IntoView {
     }
 }
 
-// Each bundle's pages (`AdminSection::bundle`). A route of another bundle's section never
-// reaches these (`pages::admin_app` shows "not found" for it), hence the empty arms.
+/// One admin bundle (`AdminSection::bundle` says which sections are in it) and its pages.
+/// A route of another bundle's section never reaches `page` (`pages::admin_app` shows
+/// "not found" for it), hence the empty arms.
+pub trait Bundle {
+    const BUNDLE: AdminBundle;
+    fn page(route: AdminRoute) -> AnyView;
+}
 
-pub fn main_pages(route: AdminRoute) -> AnyView {
-    match route {
-        AdminRoute::User(name) => view! { <user::UserPage username=name/> }.into_any(),
-        AdminRoute::Section(AdminSection::Overview) => {
-            view! { <overview::OverviewPage/> }.into_any()
+pub struct Main;
+pub struct Policy;
+pub struct Records;
+
+impl Bundle for Main {
+    const BUNDLE: AdminBundle = AdminBundle::Main;
+    fn page(route: AdminRoute) -> AnyView {
+        match route {
+            AdminRoute::User(name) => view! { <user::UserPage username=name/> }.into_any(),
+            AdminRoute::Section(section) => match section {
+                AdminSection::Overview => view! { <overview::OverviewPage/> }.into_any(),
+                AdminSection::Users => view! { <users::UsersPage/> }.into_any(),
+                AdminSection::Troubleshoot => {
+                    view! { <troubleshoot::TroubleshootPage/> }.into_any()
+                }
+                _ => ().into_any(),
+            },
         }
-        AdminRoute::Section(AdminSection::Users) => view! { <users::UsersPage/> }.into_any(),
-        AdminRoute::Section(AdminSection::Troubleshoot) => {
-            view! { <troubleshoot::TroubleshootPage/> }.into_any()
-        }
-        AdminRoute::Section(_) => ().into_any(),
     }
 }
 
-pub fn policy_pages(route: AdminRoute) -> AnyView {
-    match route.section() {
-        AdminSection::ResetPolicy => view! { <reset_policy::ResetPolicyPage/> }.into_any(),
-        AdminSection::PasswordPolicy => view! { <password_policy::PasswordPolicyPage/> }.into_any(),
-        AdminSection::Groups => view! { <groups::GroupsPage/> }.into_any(),
-        _ => ().into_any(),
+impl Bundle for Policy {
+    const BUNDLE: AdminBundle = AdminBundle::Policy;
+    fn page(route: AdminRoute) -> AnyView {
+        match route.section() {
+            AdminSection::ResetPolicy => view! { <reset_policy::ResetPolicyPage/> }.into_any(),
+            AdminSection::PasswordPolicy => {
+                view! { <password_policy::PasswordPolicyPage/> }.into_any()
+            }
+            AdminSection::Groups => view! { <groups::GroupsPage/> }.into_any(),
+            _ => ().into_any(),
+        }
     }
 }
 
-pub fn records_pages(route: AdminRoute) -> AnyView {
-    match route.section() {
-        AdminSection::Audit => view! { <audit::AuditPage/> }.into_any(),
-        AdminSection::Reports => view! { <reports::ReportsPage/> }.into_any(),
-        AdminSection::Delivery => view! { <delivery::DeliveryPage/> }.into_any(),
-        AdminSection::Outbox => view! { <outbox::OutboxPage/> }.into_any(),
-        _ => ().into_any(),
+impl Bundle for Records {
+    const BUNDLE: AdminBundle = AdminBundle::Records;
+    fn page(route: AdminRoute) -> AnyView {
+        match route.section() {
+            AdminSection::Audit => view! { <audit::AuditPage/> }.into_any(),
+            AdminSection::Reports => view! { <reports::ReportsPage/> }.into_any(),
+            AdminSection::Delivery => view! { <delivery::DeliveryPage/> }.into_any(),
+            AdminSection::Outbox => view! { <outbox::OutboxPage/> }.into_any(),
+            _ => ().into_any(),
+        }
     }
 }
 
