@@ -17,21 +17,23 @@ test-tools:
 	@scripts/install-tools.sh test
 
 # Release builds of the wasm apps and of the server. Cargo skips an unchanged server on
-# its own (well under a second); trunk does not, and its four builds take about a minute, so
+# its own (well under a second); trunk does not, and its five builds take over a minute, so
 # they run only when something they read is newer than dist/.bundles. Directories are
 # listed too, so a deleted or added file counts; install-tools.sh holds the tools' versions.
 build: dist/.bundles
 	cargo build --release --locked -p server -p sspr-bench
 
-BUNDLE_INPUTS := $(shell find app ui style public) index.html admin.html admin-policy.html \
+BUNDLE_INPUTS := $(shell find app ui style public) index.html reset.html admin.html admin-policy.html \
 	admin-records.html Trunk.toml Cargo.toml Cargo.lock .cargo/config.toml scripts/install-tools.sh
 
-# The users' app into dist/, then the admin dashboard's bundles (app::domain::AdminBundle
-# says which sections each shows), each into dist/<bundle>/ and served from /<bundle>/.
+# The account pages into dist/, then the reset wizard and the admin dashboard's bundles,
+# each into dist/<bundle>/ and served from /<bundle>/ (app/src/bundle.rs says which path
+# each shows).
 # The first build empties dist/, the stamp with it, so the stamp is written last and only
 # when all succeeded.
 dist/.bundles: $(BUNDLE_INPUTS)
 	trunk build --release
+	trunk build reset.html --release --dist dist/reset-app --public-url /reset-app/
 	trunk build admin.html --release --dist dist/admin-app --public-url /admin-app/
 	trunk build admin-policy.html --release --dist dist/admin-policy --public-url /admin-policy/
 	trunk build admin-records.html --release --dist dist/admin-records --public-url /admin-records/

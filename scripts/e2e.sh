@@ -11,13 +11,13 @@ source scripts/e2e-common.sh
 server=${E2E_SERVER:-target/release/sspr}
 dist=${E2E_DIST:-dist}
 [ -x "$server" ] && [ -f "$dist/index.html" ] || { echo "run 'make build' first" >&2; exit 2; }
-# The admin dashboard is bundles of its own (see the Makefile's build); a dist built with
-# a bare `trunk build` lacks them.
-# Each page with its bundle's directory, as in the Makefile.
-for pair in admin.html:admin-app admin-policy.html:admin-policy admin-records.html:admin-records; do
+# The reset wizard and the admin dashboard are bundles of their own (see the Makefile's
+# build); a dist built with a bare `trunk build` lacks them. Each page with its bundle's
+# directory, as in the Makefile.
+for pair in reset.html:reset-app admin.html:admin-app admin-policy.html:admin-policy admin-records.html:admin-records; do
   page=${pair%%:*} bundle=${pair#*:}
   if [ ! -f "$dist/$bundle/index.html" ]; then
-    echo "building the admin bundle $bundle into $dist/$bundle" >&2
+    echo "building the bundle $bundle into $dist/$bundle" >&2
     trunk build "$page" --release --dist "$dist/$bundle" --public-url "/$bundle/"
   fi
 done

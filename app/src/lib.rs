@@ -3,4 +3,5 @@
 //! compile it; nothing here is browser-only.
 
 pub mod api;
+pub mod bundle;
 pub mod domain;

@@ -1,8 +1,10 @@
-//! What a browser downloads: every `.wasm`, `.js` and `.css` file in `dist/`, each
-//! compressed with `gzip -9`, summed by kind; and the same for each of the admin
-//! dashboard's bundles in `dist/<bundle>/`.
+//! What a browser downloads: every `.wasm`, `.js` and `.css` file of each bundle's
+//! directory in `dist/` (`app::bundle::Bundle::ALL` lists them), each compressed with
+//! `gzip -9`, summed by kind.
 
 use crate::units::Bytes;
+use app::bundle::Bundle as Built;
+#[cfg(test)]
 use app::domain::AdminBundle;
 use std::path::Path;
 use std::process::Command;
@@ -47,7 +49,36 @@ impl Bundle {
     }
 }
 
-pub fn measure(dist: &Path) -> Result<Bundle, String> {
+/// One built bundle and its download.
+pub struct Measured {
+    pub built: Built,
+    pub size: Bundle,
+}
+
+impl Measured {
+    /// What it is and where, for the output.
+    pub fn label(&self) -> String {
+        let what = match self.built {
+            Built::Account => "account pages",
+            Built::Reset => "reset wizard",
+            Built::Admin(_) => "admin dashboard",
+        };
+        format!("{what}, dist/{}", self.built.dir())
+    }
+}
+
+/// Every bundle the build makes; each must have been built.
+pub fn measure_all(dist: &Path) -> Result<Vec<Measured>, String> {
+    Built::ALL
+        .into_iter()
+        .map(|built| {
+            let size = measure(&dist.join(built.dir()))?;
+            Ok(Measured { built, size })
+        })
+        .collect()
+}
+
+fn measure(dist: &Path) -> Result<Bundle, String> {
     let entries =
         std::fs::read_dir(dist).map_err(|e| format!("cannot read {}: {e}", dist.display()))?;
     let mut bundle = Bundle::default();
@@ -66,26 +97,6 @@ pub fn measure(dist: &Path) -> Result<Bundle, String> {
         ));
     }
     Ok(bundle)
-}
-
-/// Each admin bundle's size, or why it could not be measured (not built, say).
-pub type AdminBundles = Vec<(AdminBundle, Result<Bundle, String>)>;
-
-/// Every admin bundle (`AdminBundle::ALL`), each from its own directory below `dist`.
-pub fn measure_admin(dist: &Path) -> AdminBundles {
-    AdminBundle::ALL
-        .into_iter()
-        .map(|bundle| (bundle, measure(&dist.join(bundle.dir()))))
-        .collect()
-}
-
-/// The largest measured admin bundle: the one the budget is judged by, since an admin may
-/// open any of them.
-pub fn largest(bundles: &AdminBundles) -> Option<(AdminBundle, &Bundle)> {
-    bundles
-        .iter()
-        .filter_map(|(name, size)| Some((*name, size.as_ref().ok()?)))
-        .max_by_key(|(_, size)| size.total())
 }
 
 fn gzipped(path: &Path) -> Result<Bytes, String> {
@@ -123,20 +134,14 @@ mod tests {
     }
 
     #[test]
-    fn the_largest_measured_admin_bundle_is_judged() {
-        let sized = |wasm| {
-            Ok(Bundle {
-                wasm: Bytes(wasm),
-                ..Bundle::default()
-            })
+    fn labels_say_what_and_where_each_bundle_is() {
+        let label = |built| {
+            let size = Bundle::default();
+            Measured { built, size }.label()
         };
-        let bundles: AdminBundles = vec![
-            (AdminBundle::Main, sized(200)),
-            (AdminBundle::Policy, Err("not built".into())),
-            (AdminBundle::Records, sized(240)),
-        ];
-        let (name, size) = largest(&bundles).expect("two were measured");
-        assert_eq!((name, size.total()), (AdminBundle::Records, Bytes(240)));
-        assert!(largest(&vec![(AdminBundle::Main, Err("none".into()))]).is_none());
+        assert_eq!(label(Built::Account), "account pages, dist/");
+        assert_eq!(label(Built::Reset), "reset wizard, dist/reset-app");
+        let policy = label(Built::Admin(AdminBundle::Policy));
+        assert_eq!(policy, "admin dashboard, dist/admin-policy");
     }
 }

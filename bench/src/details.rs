@@ -4,7 +4,7 @@
 use crate::admin_load::{self, AdminFigures};
 use crate::admin_seed;
 use crate::args::Args;
-use crate::bundle::{AdminBundles, Bundle};
+use crate::bundle::Measured;
 use crate::directory_phase::{DirectoryFigures, DIRECTORY_FLOOR_MS};
 use crate::interactive::{Interactive, Page};
 use crate::measure::Figures;
@@ -14,11 +14,11 @@ use crate::targets::latency_target;
 use crate::units::{grouped, ms, Rate};
 use std::time::Duration;
 
-pub fn print_details(args: &Args, f: &Figures, bundle: &Bundle, admin: &AdminBundles) {
+pub fn print_details(args: &Args, f: &Figures, bundles: &[Measured]) {
     print_load(args, f);
     print_walks(f);
     print_resets(args, f);
-    print_sizes(f, bundle, admin);
+    print_sizes(f, bundles);
 }
 
 fn print_load(args: &Args, f: &Figures) {
@@ -152,27 +152,18 @@ fn print_resets(args: &Args, f: &Figures) {
     }
 }
 
-fn print_sizes(f: &Figures, bundle: &Bundle, admin: &AdminBundles) {
+fn print_sizes(f: &Figures, bundles: &[Measured]) {
     println!();
-    println!(
-        "Users' bundle, gzip -9: wasm {:.1} KB + JS {:.1} KB + CSS {:.1} KB",
-        bundle.wasm.kb(),
-        bundle.js.kb(),
-        bundle.css.kb()
-    );
-    // Each loaded only under /admin, for the sections AdminSection::bundle gives it.
-    for (name, size) in admin {
-        let dir = name.dir();
-        match size {
-            Ok(size) => println!(
-                "Admin dashboard's bundle dist/{dir}, gzip -9: wasm {:.1} KB + JS {:.1} KB + CSS {:.1} KB = {:.1} KB",
-                size.wasm.kb(),
-                size.js.kb(),
-                size.css.kb(),
-                size.total().kb()
-            ),
-            Err(e) => println!("Admin dashboard's bundle dist/{dir}: not measured ({e})"),
-        }
+    for measured in bundles {
+        let size = &measured.size;
+        println!(
+            "Bundle of the {}, gzip -9: wasm {:.1} KB + JS {:.1} KB + CSS {:.1} KB = {:.1} KB",
+            measured.label(),
+            size.wasm.kb(),
+            size.js.kb(),
+            size.css.kb(),
+            size.total().kb()
+        );
     }
     println!(
         "Server memory (/proc/<pid>/status): VmRSS {:.1} MB idle, {:.1} MB after the load, {:.1} MB after the wizard walks, {:.1} MB after the resets; VmHWM {:.1} MB",

@@ -31,10 +31,8 @@ pub async fn bench(args: Args) -> Result<(), String> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let load_before = load_average();
 
-    progress("measuring the bundle (gzip -9)");
-    let bundle = bundle::measure(&dist)?;
-    // The admin dashboard's own bundles (dist/admin-app, …), downloaded only by admins.
-    let admin_bundles = bundle::measure_admin(&dist);
+    progress("measuring the bundles (gzip -9)");
+    let bundles = bundle::measure_all(&dist)?;
 
     let http = client::http_client()?;
     let (figures, pid, reset_loads) = users_phase(&args, plan, &binary, &dist, &http).await?;
@@ -58,7 +56,7 @@ pub async fn bench(args: Args) -> Result<(), String> {
             .collect();
 
     print_conditions(&args, &binary, pid, cores, load_before);
-    print_details(&args, &figures, &bundle, &admin_bundles);
+    print_details(&args, &figures, &bundles);
     let directory_failed = match &directory {
         Some(Ok(directory)) => {
             print_directory_resets(directory, &figures);
@@ -73,13 +71,7 @@ pub async fn bench(args: Args) -> Result<(), String> {
     if let Some(admin) = &admin {
         print_admin_details(admin);
     }
-    let report = judge(
-        &figures,
-        &bundle,
-        &admin_bundles,
-        &interactive,
-        admin.as_ref(),
-    );
+    let report = judge(&figures, &bundles, &interactive, admin.as_ref());
     print_report(&report);
     match (admin_failed, directory_failed) {
         (None, None) => Ok(()),

@@ -1,19 +1,21 @@
 //! The charter's targets, and each figure judged against its own.
 
 use crate::admin_load::{self, AdminFigures};
-use crate::bundle::{self, AdminBundles, Bundle};
+use crate::bundle::Measured;
 use crate::interactive::{Interactive, Page};
 use crate::measure::Figures;
 use crate::report::{Report, Target};
 use crate::rounds;
 use crate::units::{grouped, ms, Bytes, Rate};
+use app::bundle::Bundle as Built;
 
 const THROUGHPUT_TARGET: f64 = 5_000.0;
 /// A stock Django password-reset view on the same kind of machine, for scale.
 const DJANGO_RESET_VIEW: f64 = 600.0;
 const LATENCY_GAP_PERCENT: f64 = 2.0;
 const RESET_TO_HASH_RATIO: f64 = 0.9;
-/// The charter's budgets: the users' app at most 200 KB, the admin dashboard 250 KB.
+/// The charter's budgets: each of the users' bundles at most 200 KB, each of the admin
+/// dashboard's 250 KB.
 const USERS_BUNDLE_LIMIT: Bytes = Bytes(200_000);
 const ADMIN_BUNDLE_LIMIT: Bytes = Bytes(250_000);
 const IDLE_RSS_LIMIT: Bytes = Bytes(30_000_000);
@@ -31,15 +33,14 @@ pub fn latency_target() -> Target {
 /// Every figure of the run, the admin ones last when there are any.
 pub fn judge(
     f: &Figures,
-    bundle: &Bundle,
-    admin_bundles: &AdminBundles,
+    bundles: &[Measured],
     interactive: &[(Page, &Interactive)],
     admin: Option<&AdminFigures>,
 ) -> Report {
     let mut report = Report::default();
     judge_wizard(&mut report, f);
     judge_resets(&mut report, f);
-    judge_sizes(&mut report, f, bundle, admin_bundles);
+    judge_sizes(&mut report, f, bundles);
     for (page, loads) in interactive {
         judge_interactive(&mut report, *page, loads);
     }
@@ -102,15 +103,17 @@ fn judge_resets(report: &mut Report, f: &Figures) {
 }
 
 /// What a visitor downloads and what the server holds in memory.
-fn judge_sizes(report: &mut Report, f: &Figures, bundle: &Bundle, admin: &AdminBundles) {
-    let total = bundle.total();
-    report.checked(
-        "wasm + JS + CSS, gzip -9 (users' app)",
-        format!("{:.1} KB", total.kb()),
-        total.kb(),
-        Target::at_most(USERS_BUNDLE_LIMIT.kb(), "<= 200 KB"),
-    );
-    judge_admin_sizes(report, admin);
+fn judge_sizes(report: &mut Report, f: &Figures, bundles: &[Measured]) {
+    // Each bundle on its own: a visitor downloads one of them for the page opened.
+    for measured in bundles {
+        let total = measured.size.total();
+        report.checked(
+            format!("wasm + JS + CSS, gzip -9 ({})", measured.label()),
+            format!("{:.1} KB", total.kb()),
+            total.kb(),
+            budget(measured.built),
+        );
+    }
     report.checked(
         "Server RSS idle",
         format!("{:.1} MB", f.idle.resident.mb()),
@@ -123,26 +126,11 @@ fn judge_sizes(report: &mut Report, f: &Figures, bundle: &Bundle, admin: &AdminB
     );
 }
 
-/// The admin dashboard's largest bundle against the budget (an admin may open any of
-/// them), then each bundle's size, or that it was not measured.
-fn judge_admin_sizes(report: &mut Report, admin: &AdminBundles) {
-    if let Some((name, largest)) = bundle::largest(admin) {
-        report.checked(
-            format!(
-                "wasm + JS + CSS, gzip -9 (largest admin bundle, {})",
-                name.dir()
-            ),
-            format!("{:.1} KB", largest.total().kb()),
-            largest.total().kb(),
-            Target::at_most(ADMIN_BUNDLE_LIMIT.kb(), "<= 250 KB"),
-        );
-    }
-    for (name, size) in admin {
-        let measured = match size {
-            Ok(size) => format!("{:.1} KB", size.total().kb()),
-            Err(_) => "not measured".to_owned(),
-        };
-        report.shown(format!("  admin bundle {}", name.dir()), measured);
+/// The users' bundles answer to the users' budget, the dashboard's to its own.
+fn budget(built: Built) -> Target {
+    match built {
+        Built::Account | Built::Reset => Target::at_most(USERS_BUNDLE_LIMIT.kb(), "<= 200 KB"),
+        Built::Admin(_) => Target::at_most(ADMIN_BUNDLE_LIMIT.kb(), "<= 250 KB"),
     }
 }
 

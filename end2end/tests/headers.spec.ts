@@ -64,18 +64,28 @@ test('API answers carry the security headers and are never cached', async ({ req
   expect(crossSite.headers()['cache-control']).toBe('no-store');
 });
 
-test('the page has no inline script; the loader comes from /boot.js', async ({ request }) => {
-  const html = await (await request.get('/')).text();
-  const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
-  expect(scripts.length).toBeGreaterThan(0);
-  for (const [tag, attributes, body] of scripts) {
-    expect(attributes, tag).toMatch(/\bsrc=/);
-    expect(body.trim(), tag).toBe('');
-  }
-  expect(scripts.map((s) => s[1])).toContainEqual(expect.stringContaining('src="/boot.js"'));
-  // No inline event handlers either.
-  expect(html).not.toMatch(/\son[a-z]+\s*=/i);
-});
+// Each bundle's page (app/src/bundle.rs says which path shows which) loads its own loader.
+for (const [path, boot] of [
+  ['/', '/boot.js'],
+  ['/reset', '/reset-app/boot.js'],
+  ['/admin', '/admin-app/boot.js'],
+]) {
+  test(`${path} has no inline script; its loader comes from ${boot}`, async ({ request }) => {
+    const html = await (await request.get(path)).text();
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [tag, attributes, body] of scripts) {
+      expect(attributes, tag).toMatch(/\bsrc=/);
+      expect(body.trim(), tag).toBe('');
+    }
+    expect(scripts.map((s) => s[1])).toContainEqual(expect.stringContaining(`src="${boot}"`));
+    // No inline event handlers either.
+    expect(html).not.toMatch(/\son[a-z]+\s*=/i);
+    const loader = await request.get(boot);
+    expect(loader.status(), boot).toBe(200);
+    expect(await loader.text(), boot).toContain('import');
+  });
+}
 
 test('signing in raises no Content-Security-Policy violation', async ({ page }) => {
   const consoleProblems: string[] = [];

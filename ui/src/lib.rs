@@ -10,4 +10,4 @@ mod i18n;
 mod pages;
 mod state;
 
-pub use pages::{admin_main, admin_policy, admin_records, App};
+pub use pages::{admin_main, admin_policy, admin_records, App, ResetApp};

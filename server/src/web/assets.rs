@@ -1,13 +1,14 @@
-//! Serves the apps Trunk built into `static_dir`: the users' app at the top, and the admin
-//! dashboard's bundles each in its own directory (`admin-app/`, `admin-policy/`, …),
-//! served for `/admin` and below by `AdminBundle::showing`, so people resetting a password
-//! never download the dashboard and admins only the part they open. Trunk puts its loader
+//! Serves the bundles Trunk built into `static_dir`: the account pages at the top, the
+//! reset wizard in `reset-app/` and the admin dashboard's bundles each in its own
+//! directory (`admin-app/`, `admin-policy/`, …), each page with the bundle
+//! `app::bundle::Bundle::serving` names, so people resetting a password download the
+//! wizard alone and admins only the part of the dashboard they open. Trunk puts its loader
 //! in an inline `<script type="module">`; our CSP allows no inline script, so at start-up
 //! each loader is moved into a `boot.js` and the page refers to it instead. Client routes
 //! get the page.
 
 use crate::AppState;
-use app::domain::AdminBundle;
+use app::bundle::Bundle;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -25,15 +26,17 @@ struct Built {
 
 #[derive(Clone)]
 pub struct Assets {
-    users: Built,
-    /// One per admin bundle, in `AdminBundle::ALL`'s order.
-    admin: Vec<(AdminBundle, Built)>,
+    /// One for each of `Bundle::ALL`.
+    built: Vec<(Bundle, Built)>,
     dir: std::path::PathBuf,
 }
 
-/// Where a bundle's loader is served (its files are below `/<dir>/`, Trunk's `--public-url`).
-fn boot_path(bundle: AdminBundle) -> String {
-    format!("/{}/boot.js", bundle.dir())
+/// Where a bundle's loader is served: beside its files (Trunk's `--public-url`).
+fn boot_path(bundle: Bundle) -> String {
+    match bundle.dir() {
+        "" => "/boot.js".to_owned(),
+        dir => format!("/{dir}/boot.js"),
+    }
 }
 
 const OPEN: &str = "<script type=\"module\">";
@@ -104,8 +107,7 @@ fn boot_script(loader: Arc<str>) -> Response {
 impl Assets {
     pub fn load(dir: &Path) -> Self {
         Self {
-            users: Built::load(dir, "/boot.js"),
-            admin: AdminBundle::ALL
+            built: Bundle::ALL
                 .into_iter()
                 .map(|bundle| {
                     let built = Built::load(&dir.join(bundle.dir()), &boot_path(bundle));
@@ -126,7 +128,7 @@ impl Assets {
         {
             return (StatusCode::NOT_FOUND, "not found\n").into_response();
         }
-        match &self.app_for(uri.path()).page {
+        match self.app_for(uri.path()).and_then(|app| app.page.as_ref()) {
             Some(page) => (
                 [(header::CACHE_CONTROL, "no-cache")],
                 Html(page.to_string()),
@@ -140,15 +142,16 @@ impl Assets {
         }
     }
 
-    /// The app that shows `path`: the admin bundle the shared rule names, else the users'.
-    fn app_for(&self, path: &str) -> &Built {
-        AdminBundle::showing(path)
-            .and_then(|bundle| self.admin.iter().find(|(b, _)| *b == bundle))
-            .map_or(&self.users, |(_, built)| built)
+    /// The bundle that shows `path`, by the shared rule.
+    fn app_for(&self, path: &str) -> Option<&Built> {
+        let bundle = Bundle::serving(path);
+        self.built
+            .iter()
+            .find(|(b, _)| *b == bundle)
+            .map(|(_, built)| built)
     }
 
     pub fn router(self) -> Router<AppState> {
-        let boot = self.users.boot.clone();
         let fallback = self.clone();
         let files = ServeDir::new(&self.dir)
             .append_index_html_on_directories(false)
@@ -157,10 +160,9 @@ impl Assets {
                 async move { assets.page(&uri) }
             }));
         let index = self.clone();
-        let mut router = Router::new()
-            .route("/", get(move |uri: Uri| async move { index.page(&uri) }))
-            .route("/boot.js", get(move || async move { boot_script(boot) }));
-        for (bundle, built) in &self.admin {
+        let mut router =
+            Router::new().route("/", get(move |uri: Uri| async move { index.page(&uri) }));
+        for (bundle, built) in &self.built {
             let loader = built.boot.clone();
             router = router.route(
                 &boot_path(*bundle),
@@ -190,29 +192,33 @@ mod tests {
             page: Some(name.into()),
             boot: "".into(),
         };
+        let name = |bundle: Bundle| match bundle.dir() {
+            "" => "account",
+            dir => dir,
+        };
         Assets {
-            users: built("users"),
-            admin: AdminBundle::ALL
+            built: Bundle::ALL
                 .into_iter()
-                .map(|bundle| (bundle, built(bundle.dir())))
+                .map(|bundle| (bundle, built(name(bundle))))
                 .collect(),
             dir: std::path::PathBuf::new(),
         }
     }
 
     #[test]
-    fn each_admin_path_gets_its_bundles_page() {
+    fn each_path_gets_its_bundles_page() {
         let assets = assets();
         let page = |path: &str| {
-            assets
-                .app_for(path)
-                .page
-                .as_deref()
+            let app = assets.app_for(path);
+            app.and_then(|app| app.page.as_deref())
                 .unwrap_or("")
                 .to_owned()
         };
-        assert_eq!(page("/"), "users");
-        assert_eq!(page("/administrator"), "users");
+        assert_eq!(page("/"), "account");
+        assert_eq!(page("/account/password"), "account");
+        assert_eq!(page("/reset"), "reset-app");
+        assert_eq!(page("/reset/"), "reset-app");
+        assert_eq!(page("/administrator"), "account");
         assert_eq!(page("/admin"), "admin-app");
         assert_eq!(page("/admin/users/ana"), "admin-app");
         assert_eq!(page("/admin/nothing"), "admin-app");
@@ -221,6 +227,15 @@ mod tests {
         for section in app::domain::AdminSection::ALL {
             assert_eq!(page(section.path()), section.bundle().dir());
         }
+    }
+
+    #[test]
+    fn each_bundle_has_its_own_loader() {
+        let paths: Vec<_> = Bundle::ALL.into_iter().map(boot_path).collect();
+        assert_eq!(&paths[..2], ["/boot.js", "/reset-app/boot.js"]);
+        assert!(paths.contains(&"/admin-policy/boot.js".to_owned()));
+        let distinct: std::collections::BTreeSet<_> = paths.iter().collect();
+        assert_eq!(distinct.len(), paths.len());
     }
 
     #[test]

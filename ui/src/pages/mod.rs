@@ -12,6 +12,7 @@ use crate::components::{provide_router, use_location, use_navigate, Header, Loca
 use crate::i18n::k;
 use crate::state::{I18n, Session};
 use admin::Bundle;
+use app::bundle::is_reset_path;
 use app::domain::{is_admin_path, AdminBundle};
 use leptos::prelude::*;
 
@@ -22,23 +23,30 @@ fn needs_session(path: &str) -> bool {
     path.starts_with("/account") || path.starts_with("/admin")
 }
 
-/// The app users meet: sign-in, their account, the reset wizard. It leaves `/admin` to
-/// the admin dashboard's bundles, so this one stays small for people locked out on a slow
-/// phone.
+/// The app users meet when they know their password: sign-in and their account. The
+/// reset wizard (`ResetApp`) and the dashboard are bundles of their own
+/// (`app::bundle`), so each downloads only its own pages.
 #[component]
 pub fn App() -> impl IntoView {
-    let location = start(|path| !is_admin_path(path));
+    let location = start(|path| !is_admin_path(path) && !is_reset_path(path));
     // Rebuilt when the page changes, not for every change of the address.
     let page = Memo::new(move |_| location.with_path(Page::of));
     let content = move || match page.get() {
         Page::SignIn => view! { <sign_in::SignInPage/> }.into_any(),
-        Page::Reset => view! { <reset::ResetPage/> }.into_any(),
         Page::Account => view! { <account::AccountPage/> }.into_any(),
         Page::ChangePassword => view! { <change_password::ChangePasswordPage/> }.into_any(),
         Page::SecurityInfo => view! { <security_info::SecurityInfoPage/> }.into_any(),
         Page::NotFound => view! { <not_found::NotFound/> }.into_any(),
     };
     frame(content)
+}
+
+/// The reset wizard, built as a bundle of its own (`src/reset_main.rs`) for people locked
+/// out, often on a slow phone.
+#[component]
+pub fn ResetApp() -> impl IntoView {
+    start(is_reset_path);
+    frame(view! { <reset::ResetPage/> })
 }
 
 // The admin dashboard's bundles, one wasm entry point each (`src/admin_*.rs`). Each names
@@ -104,7 +112,6 @@ fn trim(path: &str) -> &str {
 #[derive(Clone, Copy, PartialEq)]
 enum Page {
     SignIn,
-    Reset,
     Account,
     ChangePassword,
     SecurityInfo,
@@ -116,7 +123,6 @@ impl Page {
     fn of(path: &str) -> Self {
         match trim(path) {
             "/" => Page::SignIn,
-            "/reset" => Page::Reset,
             "/account" => Page::Account,
             "/account/password" => Page::ChangePassword,
             SECURITY_INFO => Page::SecurityInfo,
@@ -176,8 +182,8 @@ mod tests {
     fn paths_lead_to_their_pages_with_or_without_a_trailing_slash() {
         assert!(Page::of("/") == Page::SignIn);
         assert!(Page::of("/account/security-info") == Page::SecurityInfo);
-        assert!(Page::of("/reset/") == Page::Reset);
-        // The admin dashboard's bundles show these; this one never does.
+        // The wizard's and the dashboard's bundles show these; this one never does.
+        assert!(Page::of("/reset") == Page::NotFound);
         assert!(Page::of("/admin") == Page::NotFound);
         assert_eq!(super::trim("/admin/outbox/"), "/admin/outbox");
         assert_eq!(super::trim("/"), "/");
