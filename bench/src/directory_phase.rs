@@ -15,12 +15,15 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 const ROOT_DN: &str = "cn=root,dc=example,dc=org";
 const ROOT_PASSWORD: &str = "root-secret-only-for-loading";
 const PEOPLE: &str = "ou=people,dc=example,dc=org";
 /// `sign_in.directory_floor_ms` for the bench's server, printed with the sign-in figures.
 pub const DIRECTORY_FLOOR_MS: &str = "20";
+/// Two of the server's shortest refreshes and some.
+const MIRROR_WAIT: Duration = Duration::from_secs(25);
 
 /// slapd, stopped when dropped.
 struct Slapd {
@@ -109,6 +112,9 @@ impl Slapd {
             pair("BIND_PASSWORD", "service-account-secret"),
             pair("USER_BASE", PEOPLE),
             pair("GROUP_BASE", "ou=groups,dc=example,dc=org"),
+            // Should the first read of slapd at start-up fail, the next comes soon
+            // (`wait_for_mirror`); 10 s is the shortest the server takes.
+            pair("REFRESH_SECONDS", "10"),
             // The directory's own mail serves as the email method.
             ("SSPR_RESET__DIRECTORY_CONTACTS".into(), "true".into()),
             // Every sign-in comes from 127.0.0.1.
@@ -164,6 +170,11 @@ pub async fn directory_resets(
         args.resets, args.reset_concurrency
     ));
     let reader = resets::open_reader(&database).await?;
+    if let Err(e) = wait_for_mirror(&reader, args.resets).await {
+        let log = server.log_tail();
+        server.stop().await;
+        return Err(format!("{e}; the server's log ends:\n{log}"));
+    }
     let members = (0..args.resets).collect();
     let done = resets::run(&api, &reader, names, members, args.reset_concurrency).await;
     reader.close().await;
@@ -178,4 +189,28 @@ pub async fn directory_resets(
     };
     server.stop().await;
     figures
+}
+
+/// Waits until the server's mirror of the directory holds everyone added to slapd. The
+/// server reads the directory before it serves, but serves an empty mirror when that read
+/// fails, and a person not in the mirror gets a decoy wizard and no code.
+async fn wait_for_mirror(reader: &sqlx::SqlitePool, people: usize) -> Result<(), String> {
+    let deadline = Instant::now() + MIRROR_WAIT;
+    loop {
+        let mirrored: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE directory_id IS NOT NULL")
+                .fetch_one(reader)
+                .await
+                .map_err(|e| format!("counting the mirrored people: {e}"))?;
+        if usize::try_from(mirrored).is_ok_and(|n| n >= people) {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(format!(
+                "the server's directory mirror held {mirrored} of the {people} people in slapd after {} s (its reads of the directory failed)",
+                MIRROR_WAIT.as_secs()
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
 }

@@ -167,7 +167,8 @@ impl ServerProcess {
         let _ = self.child.wait().await;
     }
 
-    fn log_tail(&self) -> String {
+    /// The last lines of the server's log, for an error that needs them.
+    pub fn log_tail(&self) -> String {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();
         lines[lines.len().saturating_sub(20)..].join("\n")
