@@ -20,6 +20,9 @@ pub enum DirectoryError {
     Protocol(String),
 }
 
+/// LDAP's sizeLimitExceeded: the directory caps how many entries one search returns.
+const SIZE_LIMIT_EXCEEDED: u32 = 4;
+
 impl fmt::Display for DirectoryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -29,6 +32,15 @@ impl fmt::Display for DirectoryError {
             Self::BindRefused => {
                 f.write_str("the directory refused the service account's bind DN or password")
             }
+            Self::Refused {
+                rc: SIZE_LIMIT_EXCEEDED,
+                text,
+            } => write!(
+                f,
+                "the directory refused to return everyone in scope (size limit exceeded, \
+                 result 4: {text}); give the service account no size limit for paged \
+                 searches (OpenLDAP: `limits` or `olcLimits` with size=unlimited)"
+            ),
             Self::Refused { rc, text } => write!(f, "the directory answered {rc}: {text}"),
             Self::Protocol(why) => write!(f, "talking to the directory failed: {why}"),
         }
@@ -160,5 +172,26 @@ impl Connector {
                 text: result.text,
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DirectoryError;
+
+    #[test]
+    fn a_size_limit_says_what_to_change() {
+        let capped = DirectoryError::Refused {
+            rc: 4,
+            text: String::new(),
+        };
+        assert!(capped
+            .to_string()
+            .contains("no size limit for paged searches"));
+        let other = DirectoryError::Refused {
+            rc: 50,
+            text: "no access".into(),
+        };
+        assert_eq!(other.to_string(), "the directory answered 50: no access");
     }
 }
