@@ -8,6 +8,7 @@
 //! 228.0 KB gzipped, the wizard alone to 177.6 KB and the rest to 190.7 KB). The admin
 //! dashboard is bundles of its own (`AdminBundle`).
 
+use crate::domain::path::trim_path;
 use crate::domain::AdminBundle;
 
 /// One of the bundles Trunk builds.
@@ -54,7 +55,7 @@ impl Bundle {
 /// Whether the reset wizard's bundle shows `path` (one trailing slash ignored); the
 /// bundles ask only this and `is_admin_path`, so none carries the others' rules.
 pub fn is_reset_path(path: &str) -> bool {
-    matches!(path, "/reset" | "/reset/")
+    trim_path(path) == "/reset"
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod contact;
 pub mod directory;
 pub mod error;
 pub mod password_policy;
+pub mod path;
 pub mod proof_of_work;
 pub mod reset_policy;
 pub mod roles;

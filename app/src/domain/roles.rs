@@ -102,10 +102,7 @@ impl AdminSection {
     /// The section an address shows, one trailing slash ignored: a section's own path, or
     /// `/admin/users/<name>` (one user, part of Users).
     pub fn at(path: &str) -> Option<Self> {
-        let path = match path.strip_suffix('/') {
-            Some(trimmed) if !trimmed.is_empty() => trimmed,
-            _ => path,
-        };
+        let path = super::path::trim_path(path);
         if let Some(name) = path.strip_prefix("/admin/users/") {
             return (!name.is_empty() && !name.contains('/')).then_some(Self::Users);
         }

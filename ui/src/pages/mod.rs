@@ -13,6 +13,7 @@ use crate::i18n::k;
 use crate::state::{I18n, Session};
 use admin::Bundle;
 use app::bundle::is_reset_path;
+use app::domain::path::trim_path;
 use app::domain::{is_admin_path, AdminBundle};
 use leptos::prelude::*;
 
@@ -73,7 +74,8 @@ fn admin_app<B: Bundle>() -> impl IntoView {
     let location = start(|path| AdminBundle::showing(path) == Some(B::BUNDLE));
     let route = Memo::new(move |_| {
         location.with_path(|path| {
-            admin::AdminRoute::of(trim(path)).filter(|route| route.section().bundle() == B::BUNDLE)
+            admin::AdminRoute::of(trim_path(path))
+                .filter(|route| route.section().bundle() == B::BUNDLE)
         })
     });
     let content = move || match route.get() {
@@ -100,14 +102,6 @@ fn frame(content: impl IntoView + 'static) -> impl IntoView {
     }
 }
 
-/// One trailing slash is ignored, as leptos_router did.
-fn trim(path: &str) -> &str {
-    match path.strip_suffix('/') {
-        Some(trimmed) if !trimmed.is_empty() => trimmed,
-        _ => path,
-    }
-}
-
 /// The app's pages.
 #[derive(Clone, Copy, PartialEq)]
 enum Page {
@@ -121,7 +115,7 @@ enum Page {
 impl Page {
     /// The page at `path`.
     fn of(path: &str) -> Self {
-        match trim(path) {
+        match trim_path(path) {
             "/" => Page::SignIn,
             "/account" => Page::Account,
             "/account/password" => Page::ChangePassword,
@@ -176,7 +170,7 @@ fn Guard() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::Page;
+    use super::{trim_path, Page};
 
     #[test]
     fn paths_lead_to_their_pages_with_or_without_a_trailing_slash() {
@@ -185,8 +179,8 @@ mod tests {
         // The wizard's and the dashboard's bundles show these; this one never does.
         assert!(Page::of("/reset") == Page::NotFound);
         assert!(Page::of("/admin") == Page::NotFound);
-        assert_eq!(super::trim("/admin/outbox/"), "/admin/outbox");
-        assert_eq!(super::trim("/"), "/");
+        assert_eq!(trim_path("/admin/outbox/"), "/admin/outbox");
+        assert_eq!(trim_path("/"), "/");
         assert!(Page::of("/account//") == Page::NotFound);
         assert!(Page::of("/Account") == Page::NotFound);
         assert!(Page::of("/reset/x") == Page::NotFound);

@@ -38,7 +38,7 @@ impl fmt::Display for DirectoryError {
             } => write!(
                 f,
                 "the directory refused to return everyone in scope (size limit exceeded, \
-                 result 4: {text}); give the service account no size limit for paged \
+                 result {SIZE_LIMIT_EXCEEDED}: {text}); give the service account no size limit for paged \
                  searches (OpenLDAP: `limits` or `olcLimits` with size=unlimited)"
             ),
             Self::Refused { rc, text } => write!(f, "the directory answered {rc}: {text}"),
